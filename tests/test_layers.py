@@ -1,0 +1,71 @@
+"""Layers import only downward (DEVELOPERS.md): a walk over every module's imports keeps it so."""
+from __future__ import annotations
+
+import ast
+import pathlib
+
+import pytest
+
+PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "swfkit"
+
+# What each part of swfkit may import from swfkit itself (besides its own modules).
+ALLOWED = {
+    "spec": set(),
+    "exceptions": set(),
+    "layer1": {"exceptions", "spec"},
+    "models": {"layer1", "exceptions", "spec"},
+    "decisions": {"exceptions", "spec"},
+    "history": {"layer1", "exceptions", "spec"},
+    "server": {"exceptions", "spec"},
+    "actors": {"layer1", "history", "decisions", "models", "exceptions", "spec"},
+    "futures": {"actors", "layer1", "history", "decisions", "models", "exceptions", "spec"},
+    "cli": {"actors", "server", "layer1", "history", "decisions", "models", "exceptions", "spec"},
+    "__main__": {"cli"},
+    "__init__": set(),
+}
+
+
+def part_of(path: pathlib.Path) -> str:
+    relative = path.relative_to(PACKAGE)
+    return relative.parts[0].removesuffix(".py")
+
+
+def swfkit_imports(path: pathlib.Path):
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+            if node.module == "swfkit":
+                names = ["swfkit." + alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level > 0:
+            # relative imports stay inside the part (a part's own modules) unless they climb out
+            if node.level > len(path.relative_to(PACKAGE).parts) - 1:
+                names = ["swfkit." + (node.module or "")]
+        for name in names:
+            if name == "swfkit" or name.startswith("swfkit."):
+                parts = name.split(".")
+                if len(parts) > 1:
+                    yield node.lineno, parts[1]
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_go_only_downward(path: pathlib.Path) -> None:
+    part = part_of(path)
+    assert part in ALLOWED, "new top-level part %s: add it to ALLOWED with its layer" % part
+    for line, target in swfkit_imports(path):
+        if target == part or target == "__version__":
+            continue
+        assert target in ALLOWED[part], "%s:%d imports swfkit.%s, above or beside %s" % (path.relative_to(PACKAGE), line, target, part)
+
+
+def test_nothing_imports_futures() -> None:
+    for path in MODULES:
+        if part_of(path) == "futures":
+            continue
+        assert "futures" not in {target for _, target in swfkit_imports(path)}, path
