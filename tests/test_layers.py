@@ -19,7 +19,8 @@ ALLOWED = {
     "server": {"exceptions", "spec"},
     "actors": {"layer1", "history", "decisions", "models", "exceptions", "spec"},
     "futures": {"actors", "layer1", "history", "decisions", "models", "exceptions", "spec"},
-    "cli": {"actors", "server", "layer1", "history", "decisions", "models", "exceptions", "spec"},
+    "cli": {"demo", "actors", "server", "layer1", "history", "decisions", "models", "exceptions", "spec"},
+    "demo": {"actors", "server", "layer1", "history", "decisions", "models", "exceptions", "spec"},
     "__main__": {"cli"},
     "__init__": set(),
 }

@@ -45,6 +45,6 @@ FORBIDDEN_IDENTIFIER_CHARACTERS = re.compile("[:/|\u0000-\u001f\u007f-\u009f]")
 #: An identifier may not be this literal string.
 FORBIDDEN_IDENTIFIER = "arn"
 #: Tags may hold letters, digits, white space and these: ``_ . : / = + - @``.
-TAG_PATTERN = re.compile(r"^[\w\s.:/=+\-@]*$")
+TAG_PATTERN = re.compile(r"[\w\s.:/=+\-@]*\Z")
 #: A timeout is a string of decimal seconds (at most 8 characters) or ``NONE``.
-TIMEOUT_PATTERN = re.compile(r"^(?:\d{1,8}|NONE)$")
+TIMEOUT_PATTERN = re.compile(r"(?:[0-9]{1,8}|NONE)\Z")

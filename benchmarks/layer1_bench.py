@@ -1,0 +1,240 @@
+#!/usr/bin/env python
+"""Layer1 against boto3 and bare HTTP on a loopback stub server that answers instantly.
+
+    python benchmarks/layer1_bench.py [--calls 2000] [--quick]
+
+Prints, for the same run: per-call time of CountPendingActivityTasks (swfkit, boto3,
+requests.Session.post, http.client + SigV4 floor), a 25 x 1,000-event history fetch (swfkit
+paginate, boto3 paginator, requests + json.loads) and cold start (import + first client, in fresh
+subprocesses), with the ratios the targets are stated in.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import http.server
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+PAGES = 25
+EVENTS_PER_PAGE = 1000
+REGION = "us-east-1"
+KEYS = {"aws_access_key_id": "bench-key", "aws_secret_access_key": "bench-secret"}
+
+
+def history_pages() -> list:
+    pages = []
+    for page in range(PAGES):
+        events = []
+        for index in range(EVENTS_PER_PAGE):
+            event_id = page * EVENTS_PER_PAGE + index + 1
+            events.append({
+                "eventId": event_id, "eventType": "ActivityTaskCompleted",
+                "eventTimestamp": 1700000000.123 + event_id,
+                "activityTaskCompletedEventAttributes": {
+                    "result": '{"value": %d, "text": "some activity result"}' % event_id,
+                    "scheduledEventId": event_id - 2, "startedEventId": event_id - 1},
+            })
+        body = {"events": events}
+        if page + 1 < PAGES:
+            body["nextPageToken"] = "page-%d" % (page + 1)
+        pages.append(json.dumps(body).encode())
+    return pages
+
+
+def serve(port_file: str) -> None:
+    """The stub: HTTP/1.1 keep-alive, answers from memory."""
+    pages = history_pages()
+    count = b'{"count": 0, "truncated": false}'
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body leave in one segment train, no 40 ms stalls
+
+        def do_POST(self) -> None:  # noqa: N802
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            target = self.headers.get("X-Amz-Target", "")
+            if target.endswith("GetWorkflowExecutionHistory"):
+                token = json.loads(body).get("nextPageToken")
+                answer = pages[int(token.split("-")[1]) if token else 0]
+            else:
+                answer = count
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-amz-json-1.0")
+            self.send_header("x-amzn-RequestId", "bench")
+            self.send_header("Content-Length", str(len(answer)))
+            self._headers_buffer.append(b"\r\n" + answer)  # one write for head and body
+            self.wfile.write(b"".join(self._headers_buffer))
+            self._headers_buffer = []
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with open(port_file + ".tmp", "w") as handle:
+        handle.write(str(server.server_address[1]))
+    os.rename(port_file + ".tmp", port_file)
+    server.serve_forever()
+
+
+def best_per_call(function, calls: int, repeats: int = 3) -> float:
+    function()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(calls):
+            function()
+        times.append((time.perf_counter() - start) / calls)
+    return min(times)
+
+
+def cold_start(code: str, runs: int) -> float:
+    program = "import time; t = time.perf_counter()\n%s\nprint(time.perf_counter() - t)" % code
+    env = dict(os.environ, PYTHONPATH=ROOT, AWS_ACCESS_KEY_ID="k", AWS_SECRET_ACCESS_KEY="s",
+               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true")
+    samples = [float(subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True,
+                                    check=True).stdout) for _ in range(runs)]
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--quick", action="store_true", help="fewer calls and runs")
+    parser.add_argument("--serve", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve)
+        return
+    calls = 300 if args.quick else args.calls
+    import tempfile
+
+    port_file = os.path.join(tempfile.mkdtemp(), "port")
+    server = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--serve", port_file])
+    try:
+        deadline = time.time() + 30
+        while not os.path.exists(port_file):
+            if time.time() > deadline:
+                raise SystemExit("stub server did not start")
+            time.sleep(0.05)
+        port = int(open(port_file).read())
+        run(port, calls, 3 if args.quick else 7)
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def run(port: int, calls: int, cold_runs: int) -> None:
+    import boto3
+    import botocore.config
+    import requests
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    from swfkit.layer1 import Layer1
+
+    endpoint = "http://127.0.0.1:%d" % port
+    swf = Layer1(region=REGION, endpoint_url=endpoint, **KEYS)
+    boto = boto3.client("swf", region_name=REGION, endpoint_url=endpoint,
+                        config=botocore.config.Config(retries={"mode": "standard"}), **KEYS)
+    body = json.dumps({"domain": "d", "taskList": {"name": "tl"}}).encode()
+    headers = {"X-Amz-Target": "SimpleWorkflowService.CountPendingActivityTasks",
+               "Content-Type": "application/x-amz-json-1.0"}
+    session = requests.Session()
+    auth = SigV4Auth(Credentials(KEYS["aws_access_key_id"], KEYS["aws_secret_access_key"]), "swf", REGION)
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+
+    def floor() -> None:
+        request = AWSRequest(method="POST", url=endpoint + "/", data=body, headers=headers)
+        auth.add_auth(request)
+        connection.request("POST", "/", body, dict(request.headers.items()))
+        json.loads(connection.getresponse().read())
+
+    def session_post() -> None:
+        session.post(endpoint + "/", data=body, headers=headers).json()
+
+    per_call = {
+        "swfkit": best_per_call(lambda: swf.count_pending_activity_tasks(domain="d", task_list={"name": "tl"}), calls),
+        "boto3": best_per_call(lambda: boto.count_pending_activity_tasks(domain="d", taskList={"name": "tl"}), calls),
+        "requests.Session.post (unsigned)": best_per_call(session_post, calls),
+        "http.client + SigV4 (floor)": best_per_call(floor, calls),
+    }
+    print("CountPendingActivityTasks, per call (best of 3 x %d calls):" % calls)
+    for name, seconds in per_call.items():
+        print("  %-34s %7.1f us" % (name, seconds * 1e6))
+    print("  swfkit / boto3                     %.2fx   (target <= 0.80)" % (per_call["swfkit"] / per_call["boto3"]))
+    print("  swfkit / http.client floor         %.2fx   (target <= 2.00)" % (per_call["swfkit"] / per_call["http.client + SigV4 (floor)"]))
+
+    execution = {"workflowId": "w", "runId": "r"}
+
+    def swfkit_history() -> int:
+        return sum(len(page["events"]) for page in swf.paginate("GetWorkflowExecutionHistory", domain="d", execution=execution))
+
+    def boto3_history() -> int:
+        paginator = boto.get_paginator("get_workflow_execution_history")
+        return sum(len(page["events"]) for page in paginator.paginate(domain="d", execution=execution))
+
+    def bare_history() -> int:
+        total, token = 0, None
+        while True:
+            request = {"domain": "d", "execution": execution}
+            if token:
+                request["nextPageToken"] = token
+            page = session.post(endpoint + "/", data=json.dumps(request).encode(), headers={
+                "X-Amz-Target": "SimpleWorkflowService.GetWorkflowExecutionHistory",
+                "Content-Type": "application/x-amz-json-1.0"}).json()
+            total += len(page["events"])
+            token = page.get("nextPageToken")
+            if not token:
+                return total
+
+    for fetch in (swfkit_history, boto3_history, bare_history):
+        assert fetch() == PAGES * EVENTS_PER_PAGE, fetch
+    history = {"swfkit paginate": best_per_call(swfkit_history, 1, 3),
+               "boto3 paginator": best_per_call(boto3_history, 1, 3),
+               "requests + json.loads": best_per_call(bare_history, 1, 3)}
+    print("History, %d pages x %d events (best of 3):" % (PAGES, EVENTS_PER_PAGE))
+    for name, seconds in history.items():
+        print("  %-34s %7.1f ms" % (name, seconds * 1e3))
+    print("  boto3 / swfkit                     %.2fx   (target >= 5.00)" % (history["boto3 paginator"] / history["swfkit paginate"]))
+    print("  swfkit / requests + json.loads     %.2fx   (target <= 1.50)" % (history["swfkit paginate"] / history["requests + json.loads"]))
+
+    from swfkit.layer1.input_checks import input_check
+
+    decision = {"decisionType": "ScheduleActivityTask", "scheduleActivityTaskDecisionAttributes": {
+        "activityType": {"name": "a", "version": "1"}, "activityId": "a1", "input": "x" * 100,
+        "taskList": {"name": "t"}, "startToCloseTimeout": "30"}}
+    respond = {"taskToken": "t" * 200, "decisions": [decision] * 100}
+    validate = input_check("RespondDecisionTaskCompleted")
+    checked = best_per_call(lambda: validate(respond), 200)
+    dumped = best_per_call(lambda: json.dumps(respond), 200)
+    print("Validation of a RespondDecisionTaskCompleted with 100 decisions:")
+    print("  validate %.1f us, json.dumps of the same %.1f us (ratio %.2fx)" % (checked * 1e6, dumped * 1e6, checked / dumped))
+
+    client_args = "region=%r, endpoint_url=%r" % (REGION, endpoint)
+    swfkit_cold = cold_start("import swfkit.layer1\nswfkit.layer1.Layer1(%s)" % client_args, cold_runs)
+    swfkit_first = cold_start("import swfkit.layer1\nswfkit.layer1.Layer1(%s).count_pending_activity_tasks("
+                              "domain='d', task_list={'name': 'tl'})" % client_args, cold_runs)
+    boto3_cold = cold_start("import boto3\nboto3.client('swf', region_name=%r, endpoint_url=%r)" % (REGION, endpoint), cold_runs)
+    boto3_first = cold_start("import boto3\nboto3.client('swf', region_name=%r, endpoint_url=%r).count_pending_activity_tasks("
+                             "domain='d', taskList={'name': 'tl'})" % (REGION, endpoint), cold_runs)
+    print("Cold start, median of %d fresh interpreters:" % cold_runs)
+    print("  import swfkit.layer1 + Layer1()    %7.1f ms   (+ first call %7.1f ms)" % (swfkit_cold * 1e3, swfkit_first * 1e3))
+    print("  import boto3 + client('swf')       %7.1f ms   (+ first call %7.1f ms)" % (boto3_cold * 1e3, boto3_first * 1e3))
+    print("  swfkit / boto3                     %.2fx   (target <= 0.50; with first call %.2fx)"
+          % (swfkit_cold / boto3_cold, swfkit_first / boto3_first))
+    swf.close()
+    connection.close()
+    session.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""Actors: long-polling Decider and Worker base classes, heartbeats, process pools, registration.
+
+::
+
+    class Hello(Worker):
+        domain, task_list = "demo", "workers"
+
+        @activity("greet", "1", start_to_close_timeout=60)
+        def greet(self, input):
+            return "hello " + input
+
+    Hello(Layer1()).run(processes=4)
+
+The package logs to ``swfkit.actors.*`` loggers and configures nothing (a NullHandler is added).
+"""
+import logging
+
+from .decider import Decider
+from .heartbeater import Heartbeater
+from .identity import default_identity
+from .registration import ActivityTypeRegistration, WorkflowTypeRegistration, ensure_registered
+from .task_values import ActivityCanceled, ActivityTask, ActivityTaskLost, DecisionTask, UnknownActivityType
+from .worker import Worker, activity
+
+logging.getLogger("swfkit.actors").addHandler(logging.NullHandler())
+
+__all__ = [
+    "Decider", "Worker", "activity", "DecisionTask", "ActivityTask", "Heartbeater",
+    "ActivityCanceled", "ActivityTaskLost", "UnknownActivityType",
+    "ensure_registered", "WorkflowTypeRegistration", "ActivityTypeRegistration",
+    "default_identity",
+]

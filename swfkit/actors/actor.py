@@ -1,0 +1,188 @@
+"""What Decider and Worker share: configuration, identity, the polling loop, stop and signals."""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import threading
+from typing import Any, Dict, Iterator, Optional, Sequence
+
+from ..exceptions import ConfigurationError, ServiceError, SWFError, TransportError
+from .identity import check_identity, default_identity
+
+log = logging.getLogger("swfkit.actors.pool")
+
+#: Seconds between polls after a failed poll: doubled each time up to the maximum.
+POLL_BACKOFF_START = 0.5
+POLL_BACKOFF_MAX = 30.0
+
+__all__ = ["Actor", "FatalPollError"]
+
+
+class FatalPollError(SWFError):
+    """Polling cannot succeed as configured (unknown domain, bad credentials): retrying is pointless."""
+
+
+class Actor:
+    """Base of ``Decider`` and ``Worker``: polls one task list of one domain and handles tasks.
+
+    Args:
+        layer1: a ``swfkit.layer1.Layer1`` (pickled into child processes by ``run(processes=N)``).
+        domain: the domain; defaults to the class attribute ``domain``.
+        task_list: the task list to poll; defaults to the class attribute ``task_list``.
+        identity: what SWF records as the poller (≤ 256 characters); default ``default_identity()``
+            computed in the polling process.
+    """
+
+    #: Default domain for instances of a subclass.
+    domain: Optional[str] = None
+    #: Default task list for instances of a subclass.
+    task_list: Optional[str] = None
+    #: "decider" or "worker", for log lines.
+    kind = "actor"
+
+    def __init__(self, layer1: Any, domain: Optional[str] = None, task_list: Optional[str] = None, *,
+                 identity: Optional[str] = None) -> None:
+        if layer1 is None:
+            raise ConfigurationError("%s: layer1: a swfkit.layer1.Layer1 client is required" % type(self).__name__)
+        self.layer1 = layer1
+        self.domain = self._required("domain", domain)
+        self.task_list = self._required("task_list", task_list)
+        self._identity = check_identity(identity) if identity is not None else None
+        self._default_identity: Optional[str] = None
+        self._default_identity_pid: Optional[int] = None
+        self.stop_event = threading.Event()
+        self.tasks_handled = 0
+
+    def _required(self, name: str, value: Optional[str]) -> str:
+        value = value if value is not None else getattr(type(self), name, None)
+        if not value or not isinstance(value, str):
+            raise ConfigurationError("%s: %s: give it to the constructor or set the class attribute %s.%s"
+                                     % (type(self).__name__, name, type(self).__name__, name))
+        return value
+
+    @property
+    def identity(self) -> str:
+        """The identity sent with each poll (computed per process when not given)."""
+        if self._identity is not None:
+            return self._identity
+        if self._default_identity_pid != os.getpid():
+            self._default_identity = default_identity()
+            self._default_identity_pid = os.getpid()
+        assert self._default_identity is not None
+        return self._default_identity
+
+    # pickling for child processes: events and cached identities belong to one process
+    def __getstate__(self) -> Dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("stop_event", None)
+        state["_default_identity"] = None
+        state["_default_identity_pid"] = None
+        return state
+
+    def __setstate__(self, state: Dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.stop_event = threading.Event()
+
+    # to be provided by subclasses
+    def poll(self) -> Optional[Any]:
+        """One long poll: the task, or None when the poll came back empty."""
+        raise NotImplementedError
+
+    def handle(self, task: Any) -> None:
+        """Handle one polled task and answer SWF; never raises for a task's own failure."""
+        raise NotImplementedError
+
+    def ensure_registered(self) -> None:
+        """Register this actor's domain and types (idempotent)."""
+        raise NotImplementedError
+
+    # the loop
+    def stop(self) -> None:
+        """Ask the loop to stop after the current long poll and task (thread-safe)."""
+        self.stop_event.set()
+
+    def run_once(self) -> bool:
+        """Poll once and handle the task if one came; True if a task was handled.
+
+        Raises:
+            FatalPollError: the poll was refused for a reason retrying cannot fix.
+        """
+        task = self.poll()
+        if task is None:
+            return False
+        self.handle(task)
+        self.tasks_handled += 1
+        return True
+
+    def run(self, processes: Optional[int] = None, *, stop_after_tasks: Optional[int] = None,
+            shutdown_timeout: float = 90.0) -> int:
+        """Poll and handle tasks until stopped.
+
+        Args:
+            processes: None polls in this process; N >= 1 supervises N child processes
+                (see ``swfkit.actors.pool.supervise``).
+            stop_after_tasks: return after this many tasks (per process).
+            shutdown_timeout: with processes, seconds children get to finish after a stop.
+
+        Returns:
+            In this process: the number of tasks handled. With processes: 0 after a clean stop,
+            non-zero if children had to be killed or could not poll.
+        """
+        if stop_after_tasks is not None and stop_after_tasks < 1:
+            raise ValueError("run: stop_after_tasks: must be >= 1, got %r" % (stop_after_tasks,))
+        if processes is not None:
+            from .pool import supervise
+            return supervise(self, processes, stop_after_tasks=stop_after_tasks, shutdown_timeout=shutdown_timeout)
+        return self.run_loop(stop_after_tasks, signals=(signal.SIGTERM, signal.SIGINT))
+
+    def run_loop(self, stop_after_tasks: Optional[int] = None,
+                 signals: Sequence[int] = (signal.SIGTERM, signal.SIGINT)) -> int:
+        """The polling loop of one process; ``signals`` stop it gracefully (a second one exits at once)."""
+        handled = 0
+        backoff = 0.0
+        with stop_on_signals(self.stop_event, signals, "%s %s" % (self.kind, self.task_list)):
+            log.info("%s polling %s/%s as %s", self.kind, self.domain, self.task_list, self.identity)
+            while not self.stop_event.is_set():
+                try:
+                    if self.run_once():
+                        handled += 1
+                    backoff = 0.0
+                except (TransportError, ServiceError) as err:
+                    if isinstance(err, ServiceError) and not err.retryable:
+                        raise FatalPollError("%s cannot poll %s/%s: %s" % (self.kind, self.domain, self.task_list, err)) from err
+                    backoff = min(max(backoff * 2, POLL_BACKOFF_START), POLL_BACKOFF_MAX)
+                    log.warning("%s poll on %s/%s failed, retrying in %.1fs: %s",
+                                self.kind, self.domain, self.task_list, backoff, err)
+                    self.stop_event.wait(backoff)
+                if stop_after_tasks is not None and handled >= stop_after_tasks:
+                    break
+        log.info("%s on %s/%s stopped after %d tasks", self.kind, self.domain, self.task_list, handled)
+        return handled
+
+
+@contextlib.contextmanager
+def stop_on_signals(stop_event: threading.Event, signals: Sequence[int], what: str) -> Iterator[None]:
+    """While inside, the first of ``signals`` sets ``stop_event``; a second one raises SystemExit.
+
+    Only the main thread can install handlers; elsewhere this does nothing (use ``stop()``).
+    """
+    if threading.current_thread() is not threading.main_thread() or not signals:
+        yield
+        return
+
+    def on_signal(signum: int, frame: Any) -> None:
+        if stop_event.is_set():
+            log.warning("%s: second %s, exiting now", what, signal.Signals(signum).name)
+            raise SystemExit(128 + signum)
+        log.info("%s: %s received, finishing the current poll and task (send again to exit now)",
+                 what, signal.Signals(signum).name)
+        stop_event.set()
+
+    previous = {signum: signal.signal(signum, on_signal) for signum in signals}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

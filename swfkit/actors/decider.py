@@ -1,0 +1,161 @@
+"""The Decider: poll decision tasks, hand each (with its whole history, folded) to ``decide``, answer.
+
+Subclass it and implement ``decide(task) -> Decisions``. An exception in ``decide`` (or in reading
+the history) is logged with the execution; by default the decision task is then left to time out,
+so SWF schedules it again (a fixed decider can pick it up); with ``on_decide_error="fail"`` the
+workflow execution is failed instead. Nothing is dropped silently.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+
+from ..decisions import Decision, Decisions, fail_workflow_execution
+from ..exceptions import SWFError, UnknownResourceFault
+from .actor import Actor
+from .failures import failure_of
+from .registration import WorkflowTypeRegistration, ensure_registered
+from .task_values import DecisionTask
+
+log = logging.getLogger("swfkit.actors.decider")
+
+ON_DECIDE_ERROR = ("timeout", "fail")
+
+__all__ = ["Decider"]
+
+
+class Decider(Actor):
+    """Base class of deciders: implement ``decide``.
+
+    Args:
+        layer1: a ``swfkit.layer1.Layer1``.
+        domain: the domain (default: class attribute ``domain``).
+        task_list: the decision task list (default: class attribute ``task_list``).
+        identity: poller identity (default: hostname/pid + ``SWFKIT_IDENTITY``).
+        on_decide_error: ``"timeout"`` (leave the task to time out and be retried) or ``"fail"``
+            (fail the workflow execution with the exception type and traceback).
+        maximum_page_size: events per history page (1..1000).
+        incremental_history: keep each run's events and state between its decisions and poll with
+            ``startAtPreviousStartedEvent`` so only new events are transferred and folded (the task
+            still carries the complete history); False always reads and folds the whole history.
+    """
+
+    kind = "decider"
+    #: Events (over all runs) kept in memory so the next decision of a run fetches and folds only new events.
+    cached_events = 200_000
+    #: Workflow types ``ensure_registered`` registers (with their defaults).
+    workflow_types: Sequence[WorkflowTypeRegistration] = ()
+
+    def __init__(self, layer1: Any, domain: Optional[str] = None, task_list: Optional[str] = None, *,
+                 identity: Optional[str] = None, on_decide_error: str = "timeout",
+                 maximum_page_size: int = 1000, incremental_history: bool = True) -> None:
+        super().__init__(layer1, domain, task_list, identity=identity)
+        if on_decide_error not in ON_DECIDE_ERROR:
+            raise ValueError("Decider: on_decide_error: must be one of %s, got %r" % (ON_DECIDE_ERROR, on_decide_error))
+        if not isinstance(maximum_page_size, int) or not 1 <= maximum_page_size <= 1000:
+            raise ValueError("Decider: maximum_page_size: must be an int in 1..1000, got %r" % (maximum_page_size,))
+        self.on_decide_error = on_decide_error
+        self.maximum_page_size = maximum_page_size
+        self.incremental_history = incremental_history
+        self._runs: Any = None
+
+    def __getstate__(self) -> Dict[str, Any]:
+        state = super().__getstate__()
+        state["_runs"] = None  # each process keeps its own runs
+        return state
+
+    def decide(self, task: DecisionTask) -> Union[Decisions, Iterable[Decision], None]:
+        """Return the decisions for ``task`` (override this)."""
+        raise NotImplementedError("%s must implement decide(task)" % type(self).__name__)
+
+    def execution_context(self, task: DecisionTask) -> Optional[str]:
+        """The ``executionContext`` sent with the decisions (override to set one)."""
+        return None
+
+    def ensure_registered(self) -> None:
+        """Register the domain and ``workflow_types`` (idempotent)."""
+        ensure_registered(self.layer1, self.domain, workflow_types=self.workflow_types)
+
+    def poll(self) -> Optional[Dict[str, Any]]:
+        """One long poll for a decision task; the first page of the task, or None if empty."""
+        response = self.layer1.poll_for_decision_task(**self._poll_arguments())
+        return response if response.get("taskToken") else None
+
+    def _poll_arguments(self) -> Dict[str, Any]:
+        arguments: Dict[str, Any] = {"domain": self.domain, "task_list": {"name": self.task_list},
+                                     "identity": self.identity, "maximum_page_size": self.maximum_page_size}
+        if self.incremental_history:
+            arguments["start_at_previous_started_event"] = True
+        return arguments
+
+    def handle(self, task: Any) -> None:
+        """Read the whole history, call ``decide`` and answer; every failure is logged."""
+        page: Dict[str, Any] = task
+        execution = page.get("workflowExecution") or {}
+        where = "workflow %s run %s (type %s)" % (execution.get("workflowId"), execution.get("runId"),
+                                                  _type_text(page.get("workflowType") or {}))
+        try:
+            decision_task = self.decision_task(page)
+        except Exception:
+            log.exception("decider could not read the history of %s; leaving the decision task to time out "
+                          "and be retried", where)
+            return
+        try:
+            decisions = _wire_decisions(self.decide(decision_task))
+            context = self.execution_context(decision_task)
+        except Exception as err:
+            if self.on_decide_error != "fail":
+                log.exception("decide() failed for %s at event %d; leaving the decision task to time out "
+                              "and be retried", where, decision_task.started_event_id)
+                return
+            log.exception("decide() failed for %s at event %d; failing the workflow execution",
+                          where, decision_task.started_event_id)
+            reason, details = failure_of(err)
+            decisions, context = [fail_workflow_execution(reason=reason, details=details).to_dict()], None
+        self.respond(decision_task, decisions, context, where)
+
+    def decision_task(self, page: Dict[str, Any]) -> DecisionTask:
+        """Fetch every page of the task's history and fold it into a ``DecisionTask``."""
+        from .decision_history import RunCache, decision_history  # imports swfkit.history when first needed
+
+        if self.incremental_history and self._runs is None:
+            self._runs = RunCache(self.cached_events)
+        history, state = decision_history(self.layer1, page, self._poll_arguments(),
+                                          self._runs if self.incremental_history else None, self.domain)
+        previous = int(page.get("previousStartedEventId") or 0)
+        return DecisionTask(
+            task_token=page["taskToken"],
+            workflow_execution=dict(page.get("workflowExecution") or {}),
+            workflow_type=dict(page.get("workflowType") or {}),
+            started_event_id=int(page.get("startedEventId") or 0),
+            previous_started_event_id=previous,
+            history=history,
+            state=state,
+            new_events=list(history.new_events(previous)),
+        )
+
+    def respond(self, task: DecisionTask, decisions: List[Dict[str, Any]], context: Optional[str], where: str) -> None:
+        """Send RespondDecisionTaskCompleted; a refused answer is logged, never raised."""
+        try:
+            self.layer1.respond_decision_task_completed(
+                task_token=task.task_token, decisions=decisions, execution_context=context)
+        except UnknownResourceFault as err:
+            log.warning("decision task of %s is no longer known to SWF (timed out or execution closed); "
+                        "%d decisions dropped: %s", where, len(decisions), err)
+        except SWFError:
+            log.exception("could not answer the decision task of %s; it will time out and be retried", where)
+
+
+def _wire_decisions(decisions: Union[Decisions, Iterable[Decision], None]) -> List[Dict[str, Any]]:
+    """Validated wire dicts from what ``decide`` returned (raises ValidationError naming the decision)."""
+    if decisions is None:
+        return []
+    if not isinstance(decisions, Decisions):
+        collected = Decisions()
+        collected.extend(decisions)
+        decisions = collected
+    return decisions.to_list()
+
+
+def _type_text(workflow_type: Dict[str, str]) -> str:
+    return "%s/%s" % (workflow_type.get("name"), workflow_type.get("version"))

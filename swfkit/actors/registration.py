@@ -1,0 +1,151 @@
+"""Registering a domain and its workflow and activity types, idempotently.
+
+SWF types are immutable once registered: an existing registration is left as it is
+(``DomainAlreadyExistsFault`` / ``TypeAlreadyExistsFault`` are expected, not errors).
+"""
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, Optional, Union
+
+from ..exceptions import DomainAlreadyExistsFault, TypeAlreadyExistsFault, ValidationError
+from ..spec.limits import TIMEOUT_PATTERN
+
+log = logging.getLogger("swfkit.actors.registration")
+
+Timeout = Union[int, float, datetime.timedelta, str, None]
+
+__all__ = ["WorkflowTypeRegistration", "ActivityTypeRegistration", "ensure_registered", "timeout_text"]
+
+
+def timeout_text(value: Timeout, operation: str, path: str) -> Optional[str]:
+    """SWF's wire form of a timeout: seconds as a string, or ``"NONE"``; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValidationError(operation, path, "must be seconds (int, timedelta, digit string) or 'NONE', not a bool")
+    if isinstance(value, datetime.timedelta):
+        value = value.total_seconds()
+    if isinstance(value, (int, float)):
+        if value < 0 or value != int(value):
+            raise ValidationError(operation, path, "must be a whole number of seconds >= 0, got %r" % value)
+        value = str(int(value))
+    if not isinstance(value, str) or not TIMEOUT_PATTERN.match(value):
+        raise ValidationError(operation, path, "must be seconds (int, timedelta, digit string) or 'NONE', got %r" % (value,))
+    return value
+
+
+def _task_list(value: Union[str, Dict[str, str], None]) -> Optional[Dict[str, str]]:
+    if value is None or isinstance(value, dict):
+        return value
+    return {"name": value}
+
+
+@dataclass(frozen=True)
+class WorkflowTypeRegistration:
+    """A workflow type and the defaults it is registered with (all optional but name/version)."""
+
+    name: str
+    version: str
+    description: Optional[str] = None
+    task_list: Union[str, Dict[str, str], None] = None
+    execution_start_to_close_timeout: Timeout = None
+    task_start_to_close_timeout: Timeout = None
+    child_policy: Optional[str] = None
+    task_priority: Optional[str] = None
+    lambda_role: Optional[str] = None
+
+    def register_arguments(self, domain: str) -> Dict[str, Any]:
+        """Keyword arguments for ``Layer1.register_workflow_type``."""
+        op = "RegisterWorkflowType"
+        return {
+            "domain": domain, "name": self.name, "version": self.version, "description": self.description,
+            "default_task_list": _task_list(self.task_list),
+            "default_execution_start_to_close_timeout": timeout_text(
+                self.execution_start_to_close_timeout, op, "defaultExecutionStartToCloseTimeout"),
+            "default_task_start_to_close_timeout": timeout_text(
+                self.task_start_to_close_timeout, op, "defaultTaskStartToCloseTimeout"),
+            "default_child_policy": self.child_policy,
+            "default_task_priority": None if self.task_priority is None else str(self.task_priority),
+            "default_lambda_role": self.lambda_role,
+        }
+
+
+@dataclass(frozen=True)
+class ActivityTypeRegistration:
+    """An activity type and the defaults it is registered with (all optional but name/version)."""
+
+    name: str
+    version: str
+    description: Optional[str] = None
+    task_list: Union[str, Dict[str, str], None] = None
+    task_priority: Optional[str] = None
+    schedule_to_start_timeout: Timeout = None
+    start_to_close_timeout: Timeout = None
+    schedule_to_close_timeout: Timeout = None
+    heartbeat_timeout: Timeout = None
+
+    def register_arguments(self, domain: str) -> Dict[str, Any]:
+        """Keyword arguments for ``Layer1.register_activity_type``."""
+        op = "RegisterActivityType"
+        return {
+            "domain": domain, "name": self.name, "version": self.version, "description": self.description,
+            "default_task_list": _task_list(self.task_list),
+            "default_task_priority": None if self.task_priority is None else str(self.task_priority),
+            "default_task_schedule_to_start_timeout": timeout_text(
+                self.schedule_to_start_timeout, op, "defaultTaskScheduleToStartTimeout"),
+            "default_task_start_to_close_timeout": timeout_text(
+                self.start_to_close_timeout, op, "defaultTaskStartToCloseTimeout"),
+            "default_task_schedule_to_close_timeout": timeout_text(
+                self.schedule_to_close_timeout, op, "defaultTaskScheduleToCloseTimeout"),
+            "default_task_heartbeat_timeout": timeout_text(
+                self.heartbeat_timeout, op, "defaultTaskHeartbeatTimeout"),
+        }
+
+
+def ensure_registered(
+    layer1: Any,
+    domain: str,
+    *,
+    workflow_types: Iterable[WorkflowTypeRegistration] = (),
+    activity_types: Iterable[ActivityTypeRegistration] = (),
+    retention_period_in_days: Union[str, int] = "1",
+    description: Optional[str] = None,
+) -> None:
+    """Register ``domain`` and the given types unless they already exist.
+
+    Args:
+        layer1: a ``swfkit.layer1.Layer1``.
+        domain: the domain name.
+        workflow_types: workflow types with their defaults.
+        activity_types: activity types with their defaults.
+        retention_period_in_days: for a new domain, "0".."90" or "NONE".
+        description: for a new domain.
+
+    Raises:
+        ValidationError: a bad name, version or default (before anything is sent).
+        ServiceError: any fault other than "already exists".
+    """
+    # Build every request first so bad input fails before anything is registered.
+    workflow_requests = [t.register_arguments(domain) for t in workflow_types]
+    activity_requests = [t.register_arguments(domain) for t in activity_types]
+    try:
+        layer1.register_domain(name=domain, description=description,
+                               workflow_execution_retention_period_in_days=str(retention_period_in_days))
+        log.info("registered domain %s", domain)
+    except DomainAlreadyExistsFault:
+        log.debug("domain %s already exists", domain)
+    for request in workflow_requests:
+        try:
+            layer1.register_workflow_type(**request)
+            log.info("registered workflow type %s/%s in %s", request["name"], request["version"], domain)
+        except TypeAlreadyExistsFault:
+            log.debug("workflow type %s/%s already exists", request["name"], request["version"])
+    for request in activity_requests:
+        try:
+            layer1.register_activity_type(**request)
+            log.info("registered activity type %s/%s in %s", request["name"], request["version"], domain)
+        except TypeAlreadyExistsFault:
+            log.debug("activity type %s/%s already exists", request["name"], request["version"])

@@ -1,0 +1,192 @@
+"""The tasks handed to ``Decider.decide`` and ``Worker.do``, and the activity-side exceptions."""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
+
+from ..exceptions import SWFError, UnknownResourceFault
+from .failures import cut_heartbeat_details
+
+if TYPE_CHECKING:  # typing only: actors import history lazily where it is used
+    from ..history import ExecutionState, History
+
+log = logging.getLogger("swfkit.actors.heartbeater")
+
+__all__ = ["DecisionTask", "ActivityTask", "ActivityCanceled", "ActivityTaskLost", "UnknownActivityType"]
+
+
+class ActivityCanceled(SWFError):
+    """Raised by an activity to answer ``RespondActivityTaskCanceled``.
+
+    Args:
+        details: sent as the cancellation's ``details`` (cut to 32,768 characters).
+    """
+
+    def __init__(self, details: Optional[str] = None) -> None:
+        self.details = details
+        super().__init__("activity task canceled" + (": %s" % details if details else ""))
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.details,))
+
+
+class ActivityTaskLost(SWFError):
+    """SWF no longer knows the task (it timed out or its execution closed): its result is dropped."""
+
+
+class UnknownActivityType(SWFError):
+    """The worker has no callable for the task's activity type."""
+
+
+@dataclass(frozen=True)
+class DecisionTask:
+    """One decision task with its whole history, already fetched and folded.
+
+    Attributes:
+        task_token: the token to answer with.
+        workflow_execution: ``{"workflowId": ..., "runId": ...}``.
+        workflow_type: ``{"name": ..., "version": ...}``.
+        started_event_id: id of this task's DecisionTaskStarted event.
+        previous_started_event_id: id of the DecisionTaskStarted of the last *completed* decision (0 at first).
+        history: every event of the execution up to this task.
+        state: the history folded into an ``ExecutionState``.
+        new_events: the events after ``previous_started_event_id``.
+    """
+
+    task_token: str
+    workflow_execution: Dict[str, str]
+    workflow_type: Dict[str, str]
+    started_event_id: int
+    previous_started_event_id: int
+    history: "History" = field(repr=False)
+    state: "ExecutionState" = field(repr=False)
+    new_events: List[Any] = field(repr=False)
+
+    @property
+    def workflow_id(self) -> str:
+        """The execution's workflow id."""
+        return self.workflow_execution["workflowId"]
+
+    @property
+    def run_id(self) -> str:
+        """The execution's run id."""
+        return self.workflow_execution["runId"]
+
+    @property
+    def input(self) -> Optional[str]:
+        """The execution's input (from WorkflowExecutionStarted)."""
+        return getattr(self.state.execution, "input", None)
+
+
+class TaskControl:
+    """The live part of an activity task: cancellation and loss flags, progress, the heartbeat client."""
+
+    def __init__(self, client: Any, task_token: str) -> None:
+        self.client = client
+        self.task_token = task_token
+        self.cancel_requested = threading.Event()
+        self.lost = threading.Event()
+        self.progress: Optional[str] = None
+        self.lock = threading.Lock()  # one heartbeat at a time per task
+
+    def heartbeat(self, details: Optional[str]) -> bool:
+        """Record a heartbeat; returns cancelRequested. Raises ActivityTaskLost if the task is gone."""
+        if self.lost.is_set():
+            raise ActivityTaskLost("activity task is no longer known to SWF")
+        with self.lock:
+            try:
+                response = self.client.record_activity_task_heartbeat(
+                    task_token=self.task_token, details=cut_heartbeat_details(details))
+            except UnknownResourceFault as err:
+                self.lost.set()
+                raise ActivityTaskLost("activity task is no longer known to SWF: %s" % err) from None
+        if response.get("cancelRequested"):
+            self.cancel_requested.set()
+        return self.cancel_requested.is_set()
+
+
+@dataclass(frozen=True)
+class ActivityTask:
+    """One activity task as polled, plus its live heartbeat / cancellation controls.
+
+    Attributes:
+        task_token: the token to answer with.
+        activity_id: the id the decider gave the activity.
+        activity_type: ``{"name": ..., "version": ...}``.
+        input: the activity's input, or None.
+        workflow_execution: ``{"workflowId": ..., "runId": ...}``.
+        started_event_id: id of the ActivityTaskStarted event.
+    """
+
+    task_token: str
+    activity_id: str
+    activity_type: Dict[str, str]
+    input: Optional[str]
+    workflow_execution: Dict[str, str]
+    started_event_id: int
+    control: Optional[TaskControl] = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def from_response(cls, response: Dict[str, Any], client: Any = None) -> "ActivityTask":
+        """Build from a PollForActivityTask response (``client`` sends heartbeats)."""
+        return cls(
+            task_token=response["taskToken"],
+            activity_id=response.get("activityId", ""),
+            activity_type=dict(response.get("activityType") or {}),
+            input=response.get("input"),
+            workflow_execution=dict(response.get("workflowExecution") or {}),
+            started_event_id=int(response.get("startedEventId") or 0),
+            control=TaskControl(client, response["taskToken"]) if client is not None else None,
+        )
+
+    @property
+    def workflow_id(self) -> str:
+        """The execution's workflow id."""
+        return self.workflow_execution.get("workflowId", "")
+
+    @property
+    def run_id(self) -> str:
+        """The execution's run id."""
+        return self.workflow_execution.get("runId", "")
+
+    def _live(self) -> TaskControl:
+        if self.control is None:
+            raise SWFError("this ActivityTask was built without a client; heartbeats need one")
+        return self.control
+
+    def heartbeat(self, details: Optional[str] = None) -> bool:
+        """Record a heartbeat now (``details`` cut to 2,048 characters).
+
+        Returns:
+            Whether cancellation of this task was requested.
+
+        Raises:
+            ActivityTaskLost: the task timed out or its execution closed.
+        """
+        control = self._live()
+        if details is not None:
+            control.progress = details
+        return control.heartbeat(details if details is not None else control.progress)
+
+    def set_progress(self, details: Optional[str]) -> None:
+        """Set the details the background heartbeater sends next."""
+        self._live().progress = details
+
+    @property
+    def cancel_requested(self) -> bool:
+        """True once a heartbeat answered ``cancelRequested``."""
+        return self.control is not None and self.control.cancel_requested.is_set()
+
+    @property
+    def lost(self) -> bool:
+        """True once SWF answered that it no longer knows this task."""
+        return self.control is not None and self.control.lost.is_set()
+
+    def check_canceled(self) -> None:
+        """Raise ``ActivityCanceled`` if cancellation was requested, ``ActivityTaskLost`` if the task is gone."""
+        if self.lost:
+            raise ActivityTaskLost("activity %s of %s is no longer known to SWF" % (self.activity_id, self.workflow_id))
+        if self.cancel_requested:
+            raise ActivityCanceled()

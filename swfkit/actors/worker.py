@@ -1,0 +1,268 @@
+"""The Worker: poll activity tasks, run them, answer completed / failed / canceled.
+
+Either register callables per activity type (``@activity`` on methods of a subclass, or
+``worker.register(func, ...)``), or override ``do(task)`` to handle every task yourself.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, TypeVar, Union
+
+from ..exceptions import SWFError, UnknownResourceFault
+from ..spec.limits import MAX_DATA_LENGTH
+from .actor import Actor
+from .failures import cut, failure_of
+from .heartbeater import Heartbeater
+from .registration import ActivityTypeRegistration, Timeout, ensure_registered
+from .task_values import ActivityCanceled, ActivityTask, ActivityTaskLost, UnknownActivityType
+
+log = logging.getLogger("swfkit.actors.worker")
+
+F = TypeVar("F", bound=Callable[..., Any])
+ATTRIBUTE = "_swfkit_activity"
+
+__all__ = ["Worker", "activity", "ActivityDefinition"]
+
+
+@dataclass(frozen=True)
+class ActivityDefinition:
+    """A callable bound to an activity type, with how to call it and its registration defaults."""
+
+    func: Callable[..., Any] = field(compare=False)
+    registration: ActivityTypeRegistration
+    pass_task: bool = False
+    heartbeat_interval: Optional[float] = None
+    is_method: bool = False
+
+    @property
+    def key(self) -> Tuple[str, str]:
+        return (self.registration.name, self.registration.version)
+
+
+def _definition(func: Callable[..., Any], name: Optional[str], version: str, pass_task: bool,
+                heartbeat_interval: Optional[float], is_method: bool, defaults: Dict[str, Any]) -> ActivityDefinition:
+    _check_options(heartbeat_interval, defaults)
+    registration = ActivityTypeRegistration(name or func.__name__, str(version), **defaults)
+    return ActivityDefinition(func, registration, pass_task, heartbeat_interval, is_method)
+
+
+def _check_options(heartbeat_interval: Optional[float], defaults: Dict[str, Any]) -> None:
+    if heartbeat_interval is not None and heartbeat_interval <= 0:
+        raise ValueError("activity: heartbeat_interval: must be > 0 seconds, got %r" % (heartbeat_interval,))
+    unknown = (set(defaults) - set(ActivityTypeRegistration.__dataclass_fields__)) | ({"name", "version"} & set(defaults))
+    if unknown:
+        raise TypeError("activity: unexpected arguments %s (expected: %s)" % (
+            ", ".join(sorted(unknown)), ", ".join(sorted(set(ActivityTypeRegistration.__dataclass_fields__) - {"name", "version"}))))
+
+
+def activity(name: Optional[str] = None, version: str = "1", *, pass_task: bool = False,
+             heartbeat_interval: Optional[float] = None, **defaults: Any) -> Callable[[F], F]:
+    """Mark a method of a ``Worker`` subclass as the handler of activity type (name, version).
+
+    Args:
+        name: the activity type's name (default: the method's name).
+        version: its version.
+        pass_task: call with the ``ActivityTask`` instead of its input (for heartbeats / cancellation).
+        heartbeat_interval: seconds between background heartbeats (default: heartbeat_timeout / 3).
+        **defaults: the type's registration defaults: description, task_list, task_priority,
+            schedule_to_start_timeout, start_to_close_timeout, schedule_to_close_timeout, heartbeat_timeout.
+    """
+    _check_options(heartbeat_interval, defaults)
+
+    def mark(func: F) -> F:
+        setattr(func, ATTRIBUTE, _definition(func, name, version, pass_task, heartbeat_interval, True, defaults))
+        return func
+    return mark
+
+
+class Worker(Actor):
+    """Base class of activity workers.
+
+    Args:
+        layer1: a ``swfkit.layer1.Layer1``.
+        domain: the domain (default: class attribute ``domain``).
+        task_list: the activity task list (default: class attribute ``task_list``).
+        identity: poller identity (default: hostname/pid + ``SWFKIT_IDENTITY``).
+        heartbeat_interval: seconds between background heartbeats for every activity without its own.
+        activities: module-level functions to register (plain or decorated with ``@activity``).
+    """
+
+    kind = "worker"
+
+    def __init__(self, layer1: Any, domain: Optional[str] = None, task_list: Optional[str] = None, *,
+                 identity: Optional[str] = None, heartbeat_interval: Optional[float] = None,
+                 activities: Iterable[Callable[..., Any]] = ()) -> None:
+        super().__init__(layer1, domain, task_list, identity=identity)
+        if heartbeat_interval is not None and heartbeat_interval <= 0:
+            raise ValueError("Worker: heartbeat_interval: must be > 0 seconds, got %r" % (heartbeat_interval,))
+        self.heartbeat_interval = heartbeat_interval
+        self.activities: Dict[Tuple[str, str], ActivityDefinition] = {}
+        for klass in reversed(type(self).__mro__):
+            for value in vars(klass).values():
+                definition = getattr(value, ATTRIBUTE, None)
+                if isinstance(definition, ActivityDefinition) and definition.is_method:
+                    self.activities[definition.key] = definition
+        for func in activities:
+            self.register(func)
+
+    # registration of callables
+    def register(self, func: F, name: Optional[str] = None, version: Optional[str] = None, *,
+                 pass_task: bool = False, heartbeat_interval: Optional[float] = None, **defaults: Any) -> F:
+        """Handle activity type (name or ``func.__name__``, version or "1") with ``func``; returns ``func``.
+
+        ``func`` is called with the task's input (or the ``ActivityTask`` if ``pass_task``); see
+        ``activity`` for the other arguments. A function decorated with ``@activity`` and registered
+        with no other argument keeps the decorator's name, version and options.
+        """
+        if not callable(func):
+            raise TypeError("Worker.register: func: must be callable, got %r" % (func,))
+        marked = getattr(func, ATTRIBUTE, None)
+        if isinstance(marked, ActivityDefinition) and name is None and version is None and not pass_task \
+                and heartbeat_interval is None and not defaults:
+            self._add(ActivityDefinition(func, marked.registration, marked.pass_task, marked.heartbeat_interval, False))
+        else:
+            self._add(_definition(func, name, version or "1", pass_task, heartbeat_interval, False, defaults))
+        return func
+
+    def activity(self, name: Optional[str] = None, version: Optional[str] = None, *, pass_task: bool = False,
+                 heartbeat_interval: Optional[float] = None, **defaults: Any) -> Callable[[F], F]:
+        """Decorator form of ``register``."""
+        def decorate(func: F) -> F:
+            return self.register(func, name, version, pass_task=pass_task,
+                                 heartbeat_interval=heartbeat_interval, **defaults)
+        return decorate
+
+    def _add(self, definition: ActivityDefinition) -> None:
+        if definition.key in self.activities:
+            raise ValueError("Worker: activity type %s/%s is registered twice" % definition.key)
+        self.activities[definition.key] = definition
+
+    def activity_types(self) -> List[ActivityTypeRegistration]:
+        """The registrations of the registered callables (for ``ensure_registered``)."""
+        return [d.registration for d in self.activities.values()]
+
+    def ensure_registered(self) -> None:
+        """Register the domain and the activity types of the registered callables (idempotent)."""
+        ensure_registered(self.layer1, self.domain, activity_types=self.activity_types())
+
+    # the work
+    def do(self, task: ActivityTask) -> Any:
+        """Run ``task``: by default the callable registered for its type (override to do it yourself).
+
+        Raises:
+            UnknownActivityType: no callable is registered for the task's type.
+        """
+        key = (task.activity_type.get("name", ""), task.activity_type.get("version", ""))
+        definition = self.activities.get(key)
+        if definition is None:
+            known = ", ".join("%s/%s" % k for k in sorted(self.activities)) or "none"
+            raise UnknownActivityType("no callable for activity type %s/%s on worker %s (task list %s); "
+                                      "registered: %s" % (key[0], key[1], type(self).__name__, self.task_list, known))
+        argument = task if definition.pass_task else task.input
+        if definition.is_method:
+            return definition.func(self, argument)
+        return definition.func(argument)
+
+    def heartbeat_interval_for(self, task: ActivityTask) -> Optional[float]:
+        """Seconds between background heartbeats for ``task``, or None for none."""
+        key = (task.activity_type.get("name", ""), task.activity_type.get("version", ""))
+        definition = self.activities.get(key)
+        if definition is not None and definition.heartbeat_interval:
+            return definition.heartbeat_interval
+        if self.heartbeat_interval:
+            return self.heartbeat_interval
+        if definition is not None:
+            seconds = _seconds(definition.registration.heartbeat_timeout)
+            if seconds:
+                return max(seconds / 3.0, 0.1)
+        return None
+
+    def poll(self) -> Optional[ActivityTask]:
+        """One long poll for an activity task; None if it came back empty."""
+        response = self.layer1.poll_for_activity_task(
+            domain=self.domain, task_list={"name": self.task_list}, identity=self.identity)
+        if not response.get("taskToken"):
+            return None
+        return ActivityTask.from_response(response, self.layer1)
+
+    def handle(self, task: Any) -> None:
+        """Run the task with heartbeats and answer completed / failed / canceled; never raises SWF errors."""
+        interval = self.heartbeat_interval_for(task)
+        heartbeater = Heartbeater(self.layer1, task, interval).start() if interval else None
+        try:
+            try:
+                value = self.do(task)
+            finally:
+                if heartbeater is not None:
+                    heartbeater.stop()
+        except ActivityCanceled as canceled:
+            outcome: Tuple[str, Any] = ("canceled", cut(canceled.details, MAX_DATA_LENGTH))
+        except ActivityTaskLost:
+            outcome = ("lost", None)
+        except Exception as exc:
+            reason, details = failure_of(exc)
+            if task.cancel_requested:
+                outcome = ("canceled", details)
+            else:
+                log.info("activity %s (%s) of workflow %s failed: %s", task.activity_id,
+                         _type_text(task.activity_type), task.workflow_id, reason)
+                outcome = ("failed", (reason, details))
+        else:
+            outcome = _completed(value)
+        self.respond(task, *outcome)
+
+    def respond(self, task: ActivityTask, kind: str, payload: Any) -> None:
+        """Send the answer of kind completed / failed / canceled (or drop a lost task, logged)."""
+        where = "activity %s (%s) of workflow %s run %s" % (task.activity_id, _type_text(task.activity_type),
+                                                             task.workflow_id, task.run_id)
+        if kind == "lost" or task.lost:
+            log.warning("%s is no longer known to SWF (timed out or closed); its result (%s) is dropped",
+                        where, kind)
+            return
+        try:
+            if kind == "completed":
+                self.layer1.respond_activity_task_completed(task_token=task.task_token, result=payload)
+            elif kind == "failed":
+                self.layer1.respond_activity_task_failed(task_token=task.task_token, reason=payload[0],
+                                                         details=payload[1])
+            else:
+                self.layer1.respond_activity_task_canceled(task_token=task.task_token, details=payload)
+        except UnknownResourceFault as err:
+            log.warning("%s is no longer known to SWF (timed out or closed); its %s result is dropped: %s",
+                        where, kind, err)
+        except SWFError:
+            log.exception("could not report %s as %s; SWF will time it out", where, kind)
+
+
+def _completed(value: Any) -> Tuple[str, Any]:
+    """("completed", text) for a return value, or ("failed", (reason, details)) if it cannot be sent."""
+    if value is None or isinstance(value, str):
+        text = value
+    else:
+        try:
+            text = json.dumps(value, separators=(",", ":"))
+        except (TypeError, ValueError) as err:
+            return ("failed", ("ResultNotSerializable",
+                               cut("the activity returned %s, which is neither a str nor JSON-serializable: %s"
+                                   % (type(value).__name__, err), MAX_DATA_LENGTH)))
+    if text is not None and len(text) > MAX_DATA_LENGTH:
+        return ("failed", ("ResultTooLarge", "the activity's result is %d characters; SWF allows at most %d"
+                           % (len(text), MAX_DATA_LENGTH)))
+    return ("completed", text)
+
+
+def _seconds(timeout: Timeout) -> Optional[float]:
+    if isinstance(timeout, datetime.timedelta):
+        return timeout.total_seconds()
+    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
+        return float(timeout)
+    if isinstance(timeout, str) and timeout.isdigit():
+        return float(timeout)
+    return None
+
+
+def _type_text(activity_type: Dict[str, str]) -> str:
+    return "%s/%s" % (activity_type.get("name"), activity_type.get("version"))

@@ -1,0 +1,118 @@
+"""The ``swfkit`` command (also ``python -m swfkit``).
+
+Subcommands: ``server``, ``demo``, ``domain``, ``type``, ``workflow``, ``decider``, ``worker``.
+Every command prints a table by default and JSON with ``--json``; every failure is one line on
+stderr and a non-zero exit (see :mod:`swfkit.cli.failure_lines`). This is the one place in
+swfkit that configures logging (``--log-level`` or ``LOG_LEVEL``, default WARNING).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from typing import List, Optional
+
+from swfkit import __version__
+from swfkit.cli.failure_lines import EXIT_USAGE, describe_failure
+
+__all__ = ["main", "build_parser"]
+
+# Options every command accepts, before or after the subcommand; unset ones read as these.
+COMMON_DEFAULTS = {"endpoint_url": None, "region": None, "profile": None, "domain": None, "json": False,
+                   "log_level": None}
+
+
+def _common_options() -> argparse.ArgumentParser:
+    # SUPPRESS keeps a value given before the subcommand from being reset by the subparser.
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("connection and output")
+    group.add_argument("--endpoint-url", default=argparse.SUPPRESS, help="SWF endpoint (env AWS_ENDPOINT_URL_SWF)")
+    group.add_argument("--region", default=argparse.SUPPRESS, help="AWS region (env AWS_DEFAULT_REGION)")
+    group.add_argument("--profile", default=argparse.SUPPRESS, help="AWS profile for credentials")
+    group.add_argument("--domain", default=argparse.SUPPRESS, help="SWF domain (env SWF_DOMAIN)")
+    group.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON instead of tables")
+    group.add_argument("--log-level", default=argparse.SUPPRESS, help="DEBUG, INFO, WARNING... (env LOG_LEVEL)")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser of the ``swfkit`` command."""
+    from swfkit.cli import actor_commands, demo_command, execution_commands, registry_commands
+
+    common = _common_options()
+    parser = argparse.ArgumentParser(prog="swfkit", parents=[common],
+                                     description="Amazon SWF toolkit: embedded server, demo, and SWF administration.")
+    parser.add_argument("--version", action="version", version="swfkit %s" % __version__)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    server = commands.add_parser(
+        "server", help="run the embedded SWF-compatible server",
+        description="Run swfkit's embedded SWF-compatible server until SIGINT/SIGTERM; the first line "
+                    "printed is its endpoint URL (use it as --endpoint-url or AWS_ENDPOINT_URL_SWF).")
+    _add_server_arguments(server)
+    demo_command.add_commands(commands, common)
+    registry_commands.add_commands(commands, common)
+    execution_commands.add_commands(commands, common)
+    actor_commands.add_commands(commands, common)
+    return parser
+
+
+def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    try:
+        from swfkit.server import command
+    except ImportError as error:  # the server part is optional at import time of the parser
+        parser.set_defaults(handler=lambda args: _missing_server(error))
+        return
+    command.add_arguments(parser)
+    parser.set_defaults(handler=command.run)
+
+
+def _missing_server(error: ImportError) -> int:
+    raise RuntimeError("the embedded server is not available: %s" % error)
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at the time (tests swap it between calls)."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # type: ignore[no-untyped-def]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+
+def configure_logging(level_name: Optional[str]) -> None:
+    """Log to stderr at ``level_name`` (or ``LOG_LEVEL``, default WARNING)."""
+    name = (level_name or os.environ.get("LOG_LEVEL") or "WARNING").upper()
+    level = logging.getLevelName(name)
+    if not isinstance(level, int):
+        print("swfkit: LOG_LEVEL/--log-level: unknown level %r, using WARNING" % name, file=sys.stderr)
+        level = logging.WARNING
+    root = logging.getLogger()
+    if not any(isinstance(handler, _StderrHandler) for handler in root.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(level)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run the ``swfkit`` command with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help, --version, usage errors: argparse already printed
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    for name, default in COMMON_DEFAULTS.items():
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    configure_logging(args.log_level)
+    try:
+        return int(args.handler(args) or 0)
+    except (Exception, KeyboardInterrupt) as error:  # one line, never a traceback (debug log aside)
+        message, code = describe_failure(error)
+        sys.stdout.flush()
+        print("swfkit: %s" % message, file=sys.stderr)
+        return code

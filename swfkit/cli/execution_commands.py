@@ -1,0 +1,190 @@
+"""``swfkit workflow ...``: start, list, inspect, signal, cancel and terminate executions."""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+import uuid
+from typing import Any, Dict, List, Optional
+
+from swfkit.cli import connection
+from swfkit.cli.failure_lines import UsageError
+from swfkit.cli.rendering import emit, emit_fields, print_json, type_label, wants_json, when
+from swfkit.demo.event_lines import event_rows
+
+
+def json_text(value: Optional[str], option: str) -> Optional[str]:
+    """Check that ``value`` is JSON and return it unchanged (SWF carries it as a string).
+
+    Raises:
+        UsageError: naming the option and where the JSON breaks.
+    """
+    if value is None:
+        return None
+    try:
+        json.loads(value)
+    except ValueError as error:
+        raise UsageError("%s: not valid JSON: %s" % (option, error)) from None
+    return value
+
+
+def _execution(swf: Any, domain: str, workflow_id: str, run_id: Optional[str]) -> Dict[str, str]:
+    """The execution to act on: the given run, else the open run, else the latest closed run."""
+    if run_id:
+        return {"workflowId": workflow_id, "runId": run_id}
+    window = {"oldestDate": 0}
+    for operation in ("list_open_workflow_executions", "list_closed_workflow_executions"):
+        answer = getattr(swf, operation)(domain=domain, start_time_filter=window,
+                                         execution_filter={"workflowId": workflow_id}, maximum_page_size=1)
+        infos = answer.get("executionInfos", [])
+        if infos:
+            return infos[0]["execution"]
+    raise UsageError("no execution with workflow id %r in domain %s" % (workflow_id, domain))
+
+
+def workflow_start(args: argparse.Namespace) -> int:
+    domain = connection.domain(args)
+    workflow_id = args.workflow_id or "%s-%s" % (args.name, uuid.uuid4().hex[:12])
+    with connection.make_client(args) as swf:
+        answer = swf.start_workflow_execution(
+            domain=domain, workflow_id=workflow_id, workflow_type={"name": args.name, "version": args.version},
+            input=json_text(args.input, "--input"), task_list={"name": args.task_list} if args.task_list else None,
+            execution_start_to_close_timeout=args.execution_timeout, task_start_to_close_timeout=args.task_timeout,
+            child_policy=args.child_policy, tag_list=args.tag or None)
+    result = {"workflowId": workflow_id, "runId": answer.get("runId")}
+    if wants_json(args):
+        print_json(result)
+    else:
+        print("started %s run %s" % (workflow_id, result["runId"]))
+    return 0
+
+
+def workflow_list(args: argparse.Namespace) -> int:
+    domain = connection.domain(args)
+    params: Dict[str, Any] = {"domain": domain, "start_time_filter": {"oldestDate": time.time() - args.since_hours * 3600}}
+    if args.workflow_id:
+        params["execution_filter"] = {"workflowId": args.workflow_id}
+    elif args.type:
+        params["type_filter"] = {"name": args.type}
+    elif args.tag:
+        params["tag_filter"] = {"tag": args.tag}
+    operations = {"open": ["ListOpenWorkflowExecutions"], "closed": ["ListClosedWorkflowExecutions"],
+                  "all": ["ListOpenWorkflowExecutions", "ListClosedWorkflowExecutions"]}[args.status]
+    infos: List[Dict[str, Any]] = []
+    with connection.make_client(args) as swf:
+        for operation in operations:
+            for page in swf.paginate(operation, **params):
+                infos.extend(page.get("executionInfos", []))
+    rows = [[i["execution"]["workflowId"], i["execution"]["runId"], type_label(i.get("workflowType")),
+             i.get("closeStatus") or i.get("executionStatus", ""), when(i.get("startTimestamp")),
+             when(i.get("closeTimestamp"))] for i in infos]
+    emit(args, infos, ["WORKFLOW ID", "RUN ID", "TYPE", "STATUS", "STARTED", "CLOSED"], rows,
+         empty="(no %s executions in %s)" % ("" if args.status == "all" else args.status, domain))
+    return 0
+
+
+def workflow_info(args: argparse.Namespace) -> int:
+    domain = connection.domain(args)
+    with connection.make_client(args) as swf:
+        execution = _execution(swf, domain, args.workflow_id, args.run_id)
+        answer = swf.describe_workflow_execution(domain=domain, execution=execution)
+    info, config, counts = answer.get("executionInfo", {}), answer.get("executionConfiguration", {}), answer.get("openCounts", {})
+    emit_fields(args, answer, [
+        ("workflow id", execution["workflowId"]), ("run id", execution["runId"]),
+        ("type", type_label(info.get("workflowType"))),
+        ("status", info.get("closeStatus") or info.get("executionStatus")),
+        ("started", when(info.get("startTimestamp"))), ("closed", when(info.get("closeTimestamp"))),
+        ("cancel requested", info.get("cancelRequested", False)),
+        ("task list", (config.get("taskList") or {}).get("name")),
+        ("open activities", counts.get("openActivityTasks")), ("open timers", counts.get("openTimers")),
+        ("open decision tasks", counts.get("openDecisionTasks")),
+        ("open children", counts.get("openChildWorkflowExecutions")),
+    ])
+    return 0
+
+
+def workflow_history(args: argparse.Namespace) -> int:
+    domain = connection.domain(args)
+    events: List[Dict[str, Any]] = []
+    with connection.make_client(args) as swf:
+        execution = _execution(swf, domain, args.workflow_id, args.run_id)
+        for page in swf.paginate("GetWorkflowExecutionHistory", domain=domain, execution=execution):
+            events.extend(page.get("events", []))
+    if args.last:
+        events = events[-args.last:]
+    emit(args, events, ["ID", "TIME", "EVENT", "DETAILS"], event_rows(events), empty="(no events)")
+    return 0
+
+
+def workflow_signal(args: argparse.Namespace) -> int:
+    domain = connection.domain(args)
+    with connection.make_client(args) as swf:
+        swf.signal_workflow_execution(domain=domain, workflow_id=args.workflow_id, run_id=args.run_id,
+                                      signal_name=args.signal, input=json_text(args.input, "--input"))
+    return _done(args, "signaled", signal=args.signal)
+
+
+def workflow_cancel(args: argparse.Namespace) -> int:
+    domain = connection.domain(args)
+    with connection.make_client(args) as swf:
+        swf.request_cancel_workflow_execution(domain=domain, workflow_id=args.workflow_id, run_id=args.run_id)
+    return _done(args, "cancel requested for")
+
+
+def workflow_terminate(args: argparse.Namespace) -> int:
+    domain = connection.domain(args)
+    with connection.make_client(args) as swf:
+        swf.terminate_workflow_execution(domain=domain, workflow_id=args.workflow_id, run_id=args.run_id,
+                                         reason=args.reason, details=args.details, child_policy=args.child_policy)
+    return _done(args, "terminated")
+
+
+def _done(args: argparse.Namespace, verb: str, **extra: Any) -> int:
+    if wants_json(args):
+        print_json(dict({"workflowId": args.workflow_id, "runId": args.run_id, "done": verb}, **extra))
+    else:
+        print("%s %s%s" % (verb, args.workflow_id, " run %s" % args.run_id if args.run_id else ""))
+    return 0
+
+
+def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    """Add ``workflow`` and its subcommands to ``commands`` (a subparsers action)."""
+    workflow = commands.add_parser("workflow", help="start, list, inspect, signal, cancel, terminate executions")
+    actions = workflow.add_subparsers(dest="action", metavar="ACTION", required=True)
+    parser = actions.add_parser("start", parents=[common], help="start an execution")
+    parser.add_argument("name", help="workflow type name")
+    parser.add_argument("version", help="workflow type version")
+    parser.add_argument("--workflow-id", help="default: NAME-<random>")
+    parser.add_argument("--input", help="input, as JSON")
+    parser.add_argument("--task-list", help="decision task list (default: the type's)")
+    parser.add_argument("--execution-timeout", help="execution start-to-close seconds")
+    parser.add_argument("--task-timeout", help="decision task start-to-close seconds")
+    parser.add_argument("--child-policy", choices=["TERMINATE", "REQUEST_CANCEL", "ABANDON"])
+    parser.add_argument("--tag", action="append", help="a tag (repeatable, at most 5)")
+    parser.set_defaults(handler=workflow_start)
+    parser = actions.add_parser("list", parents=[common], help="list executions")
+    parser.add_argument("--status", choices=["open", "closed", "all"], default="open")
+    parser.add_argument("--since-hours", type=float, default=24.0, help="started at most this long ago (default 24)")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--workflow-id")
+    group.add_argument("--type", help="workflow type name")
+    group.add_argument("--tag")
+    parser.set_defaults(handler=workflow_list)
+    for action, handler, text in (("info", workflow_info, "describe an execution"),
+                                  ("history", workflow_history, "show an execution's events"),
+                                  ("signal", workflow_signal, "signal an execution"),
+                                  ("cancel", workflow_cancel, "request cancellation of an execution"),
+                                  ("terminate", workflow_terminate, "terminate an execution")):
+        parser = actions.add_parser(action, parents=[common], help=text)
+        parser.add_argument("workflow_id", metavar="WORKFLOW_ID")
+        if action == "signal":
+            parser.add_argument("signal", metavar="SIGNAL_NAME")
+            parser.add_argument("--input", help="signal input, as JSON")
+        parser.add_argument("--run-id", help="default: the open run (info/history: else the latest closed run)")
+        if action == "history":
+            parser.add_argument("--last", type=int, help="show only the last N events")
+        if action == "terminate":
+            parser.add_argument("--reason")
+            parser.add_argument("--details")
+            parser.add_argument("--child-policy", choices=["TERMINATE", "REQUEST_CANCEL", "ABANDON"])
+        parser.set_defaults(handler=handler)

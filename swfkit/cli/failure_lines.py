@@ -1,0 +1,58 @@
+"""The one place where an exception becomes the single line and exit code the user sees.
+
+Exit codes: 0 success, 1 the SWF service refused (fault), 2 bad input or usage,
+3 the endpoint could not be reached or the configuration is incomplete, 130 interrupted.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Tuple
+
+from swfkit import exceptions
+
+log = logging.getLogger("swfkit.cli")
+
+EXIT_FAULT = 1
+EXIT_USAGE = 2
+EXIT_UNREACHABLE = 3
+EXIT_INTERRUPTED = 130
+
+
+class UsageError(exceptions.SWFError):
+    """Bad command-line input (a JSON argument that does not parse, a missing domain...)."""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def describe_failure(error: BaseException) -> Tuple[str, int]:
+    """Return the one-line message and the exit code for ``error``.
+
+    Args:
+        error: any exception that reached the command line.
+    Returns:
+        ``(message, exit_code)``; the message has no newline and no traceback.
+    """
+    if isinstance(error, KeyboardInterrupt):
+        return "interrupted", EXIT_INTERRUPTED
+    if isinstance(error, UsageError):
+        return _one_line(str(error)), EXIT_USAGE
+    if isinstance(error, exceptions.ValidationError):
+        return _one_line("invalid input for %s: %s: %s" % (error.operation, error.path or "(input)", error.rule)), EXIT_USAGE
+    if isinstance(error, exceptions.UnknownResourceFault):
+        return _one_line("not found: %s" % (error.message or error.code)), EXIT_FAULT
+    if isinstance(error, exceptions.ServiceError):
+        where = " (%s)" % error.operation if error.operation else ""
+        return _one_line("%s%s: %s" % (error.code, where, error.message)), EXIT_FAULT
+    if isinstance(error, exceptions.TransportError):
+        return _one_line("cannot reach the SWF endpoint: %s (check --endpoint-url / AWS_ENDPOINT_URL_SWF)" % error), EXIT_UNREACHABLE
+    if isinstance(error, exceptions.ConfigurationError):
+        return _one_line("configuration: %s" % error), EXIT_UNREACHABLE
+    if isinstance(error, exceptions.SWFError):
+        return _one_line("%s: %s" % (type(error).__name__, error)), EXIT_FAULT
+    if isinstance(error, (OSError, ImportError)):
+        return _one_line("%s: %s" % (type(error).__name__, error)), EXIT_USAGE if isinstance(error, ImportError) else EXIT_FAULT
+    # A defect rather than a user error: still one line, the traceback goes to the debug log.
+    log.debug("unexpected error", exc_info=error)
+    return _one_line("unexpected %s: %s (set LOG_LEVEL=DEBUG for the traceback)" % (type(error).__name__, error)), EXIT_FAULT

@@ -1,0 +1,17 @@
+"""``swfkit demo``: a fan-out/fan-in workflow run end to end on the embedded server (or any SWF).
+
+``swfkit.demo.fan_out`` holds the workflow (decider and worker), ``live_progress`` the progress
+display, ``event_lines`` the history formatting shared with the command line, ``demo_run`` the
+orchestration. Importing this package imports none of them.
+"""
+from typing import Any
+
+__all__ = ["DemoOptions", "run_demo"]
+
+
+def __getattr__(name: str) -> Any:  # lazy: `swfkit.cli` imports event_lines without the actors
+    if name in __all__:
+        from swfkit.demo import demo_run
+
+        return getattr(demo_run, name)
+    raise AttributeError(name)

@@ -1,0 +1,60 @@
+"""One readable line per history event (used by ``swfkit demo`` and ``swfkit workflow history``)."""
+from __future__ import annotations
+
+import datetime
+from typing import Any, Dict, Iterable, List
+
+# The attributes worth showing first, in this order, when an event carries them.
+_KEY_FIELDS = ("activityId", "timerId", "signalName", "markerName", "workflowId", "timeoutType",
+               "cause", "reason", "startToFireTimeout", "result", "input", "details")
+_MAX_VALUE = 40
+
+
+def _attributes(event: Dict[str, Any]) -> Dict[str, Any]:
+    for key, value in event.items():
+        if key.endswith("EventAttributes") and isinstance(value, dict):
+            return value
+    return {}
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict):
+        value = value.get("name", value) if set(value) <= {"name", "version"} else value
+    text = " ".join(str(value).split())
+    return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
+
+
+def event_summary(event: Dict[str, Any]) -> str:
+    """The event's notable attributes as ``key=value`` pairs (ids, names, causes, results)."""
+    attributes = _attributes(event)
+    parts = ["%s=%s" % (key, _short(attributes[key])) for key in _KEY_FIELDS if attributes.get(key) not in (None, "")]
+    if "activityType" in attributes:
+        parts.insert(0, "activityType=%s" % _short(attributes["activityType"]))
+    return " ".join(parts)
+
+
+def event_time(event: Dict[str, Any]) -> str:
+    """The event's timestamp as ``HH:MM:SS.mmm`` UTC (the wire carries epoch seconds)."""
+    stamp = event.get("eventTimestamp")
+    if isinstance(stamp, (int, float)):
+        moment = datetime.datetime.fromtimestamp(stamp, tz=datetime.timezone.utc)
+        return moment.strftime("%H:%M:%S.") + "%03d" % (moment.microsecond // 1000)
+    return str(stamp or "")
+
+
+def event_rows(events: Iterable[Dict[str, Any]]) -> List[List[str]]:
+    """Rows ``[id, time, type, summary]`` for a table of history events."""
+    return [[str(event.get("eventId", "")), event_time(event), str(event.get("eventType", "")), event_summary(event)]
+            for event in events]
+
+
+def render_table(headers: List[str], rows: List[List[str]]) -> str:
+    """Left-aligned columns separated by two spaces, with a header line (no trailing spaces)."""
+    widths = [len(header) for header in headers]
+    for row in rows:
+        for index, cell in enumerate(row):
+            widths[index] = max(widths[index], len(cell))
+    lines = []
+    for row in [headers] + rows:
+        lines.append("  ".join(cell.ljust(widths[index]) for index, cell in enumerate(row)).rstrip())
+    return "\n".join(lines)

@@ -1,0 +1,52 @@
+"""Typed history events, the lazy ``History`` and the fold into ``ExecutionState``.
+
+::
+
+    from swfkit.history import History
+
+    history = History.for_decision_task(layer1, task, domain="d", task_list="main")
+    state = history.fold()
+    if state.activities["a1"].status == "completed": ...
+
+Imports only ``swfkit.exceptions`` and ``swfkit.spec`` (a ``Layer1`` is only ever passed in).
+"""
+from swfkit.history.event_base import HistoryEvent, UnknownEvent, to_datetime
+from swfkit.history.events import EVENT_CLASSES, parse_event
+from swfkit.history.fold import fold
+from swfkit.history.execution_history import History
+from swfkit.history.records import (
+    ActivityState,
+    ChildState,
+    DecisionFailure,
+    DecisionTaskState,
+    ExecutionInfo,
+    ExternalCancelState,
+    ExternalSignalState,
+    LambdaState,
+    MarkerRecord,
+    SignalRecord,
+    TimerState,
+)
+from swfkit.history.state import ExecutionState
+
+__all__ = [
+    "EVENT_CLASSES",
+    "ActivityState",
+    "ChildState",
+    "DecisionFailure",
+    "DecisionTaskState",
+    "ExecutionInfo",
+    "ExecutionState",
+    "ExternalCancelState",
+    "ExternalSignalState",
+    "History",
+    "HistoryEvent",
+    "LambdaState",
+    "MarkerRecord",
+    "SignalRecord",
+    "TimerState",
+    "UnknownEvent",
+    "fold",
+    "parse_event",
+    "to_datetime",
+]

@@ -1,0 +1,201 @@
+"""``Layer1``: the SWF client. ``call`` is the one place that validates, signs, sends, retries and
+maps faults; the 39 named methods (``*_operations.py``, generated) are thin wrappers over it."""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict, Iterator, Mapping, Optional, Tuple
+
+from swfkit.exceptions import ServiceError, TransportError, ValidationError
+from swfkit.layer1 import endpoints
+from swfkit.layer1.faults import from_answer
+from swfkit.layer1.domain_operations import DomainOperations
+from swfkit.layer1.execution_operations import ExecutionOperations
+from swfkit.layer1.operation_names import WIRE_NAMES
+from swfkit.layer1.task_operations import TaskOperations
+from swfkit.layer1.type_operations import TypeOperations
+from swfkit.layer1.pagination import operation_name, pages
+from swfkit.layer1.retries import RetryPolicy
+from swfkit.layer1.signing import Signer, host_header
+from swfkit.layer1.transport import Transport, request_id
+from swfkit.layer1.input_checks import input_check
+from swfkit.spec import METADATA
+from swfkit.spec.limits import LONG_POLL_READ_TIMEOUT_SECONDS
+
+logger = logging.getLogger(__name__)
+
+_LONG_POLLS = frozenset({"PollForDecisionTask", "PollForActivityTask"})
+_CONTENT_TYPE = "application/x-amz-json-%s" % METADATA["jsonVersion"]
+
+
+def _user_agent() -> str:
+    from swfkit import __version__
+
+    return "swfkit/%s" % __version__
+
+
+class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperations):
+    """A client for every operation of the SWF API.
+
+    Args:
+        region: AWS region; else ``AWS_REGION``, ``AWS_DEFAULT_REGION`` or the profile's region.
+        endpoint_url: e.g. ``http://127.0.0.1:8000``; else ``AWS_ENDPOINT_URL_SWF``,
+            ``AWS_ENDPOINT_URL`` or ``https://swf.{region}.amazonaws.com``.
+        profile: a profile of the shared AWS config/credentials files.
+        aws_access_key_id, aws_secret_access_key, aws_session_token: explicit credentials; else
+            botocore's credential chain.
+        max_attempts: attempts per call, first included; else ``SWF_CONNECTION_RETRIES`` + 1, else 5.
+        connect_timeout, read_timeout: socket timeouts in seconds (long polls read for at least
+            ``LONG_POLL_READ_TIMEOUT_SECONDS``, more than SWF's 60 s hold).
+        pool_size: keep-alive connections kept, one per thread calling concurrently.
+        trust_env: honour proxy and CA bundle environment variables.
+
+    Raises:
+        ConfigurationError: no region, no credentials, or a bad setting (the message says what to set).
+    """
+
+    def __init__(
+        self,
+        region: Optional[str] = None,
+        endpoint_url: Optional[str] = None,
+        *,
+        profile: Optional[str] = None,
+        aws_access_key_id: Optional[str] = None,
+        aws_secret_access_key: Optional[str] = None,
+        aws_session_token: Optional[str] = None,
+        max_attempts: Optional[int] = None,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 30.0,
+        pool_size: int = 10,
+        trust_env: bool = True,
+    ) -> None:
+        # What a copy in another process needs to rebuild itself (see __reduce__).
+        self._options: Dict[str, Any] = dict(
+            profile=profile, aws_access_key_id=aws_access_key_id, aws_secret_access_key=aws_secret_access_key,
+            aws_session_token=aws_session_token, max_attempts=max_attempts, connect_timeout=connect_timeout,
+            read_timeout=read_timeout, pool_size=pool_size, trust_env=trust_env)
+        configuration = endpoints.Configuration(profile)
+        self.region: str = configuration.region(region)
+        self.endpoint_url: str = endpoints.endpoint_url(endpoint_url, self.region)
+        credentials = configuration.credentials(aws_access_key_id, aws_secret_access_key, aws_session_token)
+        connect, read = endpoints.timeouts(connect_timeout, read_timeout)
+        self._timeout = (connect, read)
+        self._long_poll_timeout = (connect, max(read, float(LONG_POLL_READ_TIMEOUT_SECONDS)))
+        self.retry_policy = RetryPolicy(endpoints.max_attempts(max_attempts))
+        self._signer = Signer(credentials, self.region)
+        self._transport = Transport(self.endpoint_url, pool_size=pool_size, trust_env=trust_env)
+        self._user_agent = _user_agent()
+        self._host = host_header(self.endpoint_url)
+        self._prepared: Dict[str, Tuple[Any, Dict[str, str], Tuple[float, float]]] = {}
+
+    def _prepare(self, operation: str) -> Tuple[Any, Dict[str, str], Tuple[float, float]]:
+        validate = input_check(operation)
+        # Only what SWF needs is signed; User-Agent and Accept-Encoding are added after signing.
+        headers = {
+            "Host": self._host,
+            "X-Amz-Target": "%s.%s" % (METADATA["targetPrefix"], operation),
+            "Content-Type": _CONTENT_TYPE,
+        }
+        timeout = self._long_poll_timeout if operation in _LONG_POLLS else self._timeout
+        prepared = self._prepared[operation] = (validate, headers, timeout)
+        return prepared
+
+    def call(self, operation: str, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+        """Send one SWF operation with wire-form parameters; return the parsed answer.
+
+        Args:
+            operation: the API name, e.g. ``"PollForDecisionTask"``.
+            params: the request as SWF's JSON names it (``{"domain": ..., "taskList": {...}}``).
+
+        Returns:
+            The answer's JSON object (``{}`` for operations without output).
+
+        Raises:
+            ValidationError: bad input, before anything is sent.
+            ServiceError: SWF answered with a fault (a subclass per fault code).
+            TransportError: no answer after the last attempt.
+        """
+        prepared = self._prepared.get(operation) or self._prepare(operation)
+        validate, headers, timeout = prepared
+        body = json.dumps(validate({} if params is None else params)).encode("utf-8")
+        attempt = 0
+        while True:
+            attempt += 1
+            signed = self._signer.sign(self.endpoint_url, headers, body)
+            signed["User-Agent"] = self._user_agent
+            signed["Accept-Encoding"] = "identity"
+            signed["Content-Length"] = str(len(body))
+            try:
+                answer = self._transport.send(operation, signed, body, timeout)
+            except TransportError as error:
+                if self.retry_policy.should_retry(error, attempt):
+                    logger.info("retrying %s after attempt %d: %s", operation, attempt, error)
+                    continue
+                raise
+            if answer.status == 200:
+                return self._parse(operation, answer)
+            fault = from_answer(operation, answer.status, answer.body, request_id(answer.headers))
+            if self.retry_policy.should_retry(fault, attempt):
+                logger.info("retrying %s after attempt %d: %s", operation, attempt, fault)
+                continue
+            raise fault
+
+    @staticmethod
+    def _parse(operation: str, answer: Any) -> Dict[str, Any]:
+        if not answer.body:
+            return {}
+        try:
+            document = json.loads(answer.body)
+        except ValueError as err:
+            raise ServiceError("answer is not JSON: %r" % answer.body[:200], code="InvalidResponse",
+                               request_id=request_id(answer.headers), status_code=answer.status,
+                               operation=operation) from err
+        if not isinstance(document, dict):
+            raise ServiceError("answer is not a JSON object: %r" % answer.body[:200], code="InvalidResponse",
+                               request_id=request_id(answer.headers), status_code=answer.status,
+                               operation=operation)
+        return document
+
+    def paginate(self, operation: str, **params: Any) -> Iterator[Dict[str, Any]]:
+        """Iterate over the pages of a paginated operation, fetching each only when reached.
+
+        Args:
+            operation: ``"GetWorkflowExecutionHistory"`` or ``"get_workflow_execution_history"``.
+            **params: the method's keyword arguments (snake_case; wire names are accepted too).
+
+        Yields:
+            Each page's answer dict, in order, until one has no ``nextPageToken``.
+        """
+        operation = operation_name(operation)
+        names = WIRE_NAMES[operation]
+        wire: Dict[str, Any] = {}
+        for name, value in params.items():
+            if value is None:
+                continue
+            if name not in names and name not in names.values():
+                raise ValidationError(operation, name, "unknown argument (expected one of: %s)" % ", ".join(sorted(names)))
+            wire[names.get(name, name)] = value
+        return pages(self.call, operation, wire)
+
+    def __reduce__(self) -> Any:
+        # Connections, locks and refreshable credentials do not cross processes: the copy is built
+        # afresh from the same settings (credentials re-resolved unless they were given explicitly).
+        options = dict(self._options, max_attempts=self.retry_policy.max_attempts)
+        return (_rebuild, (self.region, self.endpoint_url.rstrip("/"), options))
+
+    def close(self) -> None:
+        """Close the client's connections."""
+        self._transport.close()
+
+    def __enter__(self) -> "Layer1":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return "Layer1(region=%r, endpoint_url=%r)" % (self.region, self.endpoint_url)
+
+
+def _rebuild(region: str, endpoint_url: str, options: Dict[str, Any]) -> Layer1:
+    return Layer1(region, endpoint_url, **options)

@@ -1,0 +1,82 @@
+"""``swfkit server``: run the embedded SWF-compatible server until SIGINT/SIGTERM."""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from typing import Dict, Optional
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``swfkit server`` options to ``parser``."""
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to bind (default 127.0.0.1; anything else exposes the server)")
+    parser.add_argument("--port", type=int, default=0, help="TCP port (default 0: a free port)")
+    parser.add_argument("--db", default=None,
+                        help="SQLite file for durable state (default: in memory, lost on exit)")
+    parser.add_argument("--poll-timeout", type=float, default=60.0,
+                        help="seconds an empty long poll waits (default 60, as SWF)")
+    parser.add_argument("--verify-signatures", action="store_true",
+                        help="reject requests whose SigV4 signature does not match a configured key")
+    parser.add_argument("--credentials", action="append", default=[], metavar="KEY_ID:SECRET",
+                        help="an accepted access key pair for --verify-signatures (repeatable; default: "
+                             "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment)")
+
+
+def _keys(args: argparse.Namespace) -> Optional[Dict[str, str]]:
+    if not args.verify_signatures:
+        return None
+    keys: Dict[str, str] = {}
+    for pair in args.credentials:
+        key_id, sep, secret = pair.partition(":")
+        if not sep or not key_id or not secret:
+            raise ValueError("--credentials must be KEY_ID:SECRET, got %r" % pair.split(":")[0])
+        keys[key_id] = secret
+    if not keys and os.environ.get("AWS_ACCESS_KEY_ID") and os.environ.get("AWS_SECRET_ACCESS_KEY"):
+        keys[os.environ["AWS_ACCESS_KEY_ID"]] = os.environ["AWS_SECRET_ACCESS_KEY"]
+    if not keys:
+        raise ValueError("--verify-signatures needs --credentials KEY_ID:SECRET or AWS_ACCESS_KEY_ID and "
+                         "AWS_SECRET_ACCESS_KEY in the environment")
+    return keys
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until SIGINT/SIGTERM; print the endpoint URL first. Returns the exit status."""
+    from swfkit.server import SWFServer
+
+    try:
+        keys = _keys(args)
+        server = SWFServer(args.db, host=args.host, port=args.port, poll_timeout=args.poll_timeout,
+                           verify_keys=keys)
+    except (ValueError, OSError) as err:
+        print("swfkit server: %s" % err, file=sys.stderr)
+        return 2
+    done = threading.Event()
+
+    def stop(signum: int, frame: object) -> None:
+        done.set()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        server.start()
+        print(server.endpoint_url, flush=True)
+        while not done.wait(0.5):
+            pass
+    finally:
+        server.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0
+
+
+def main(argv: Optional[list] = None) -> int:
+    """Run as ``python -m swfkit.server.command``."""
+    parser = argparse.ArgumentParser(prog="swfkit server", description=__doc__)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

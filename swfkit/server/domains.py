@@ -1,0 +1,125 @@
+"""Domains: register, describe, list, deprecate, undeprecate, and their resource tags."""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict
+
+from swfkit.exceptions import (DomainAlreadyExistsFault, DomainDeprecatedFault, LimitExceededFault,
+                               TooManyTagsFault, UnknownResourceFault, ValidationException)
+from swfkit.spec import limits
+
+from swfkit.server.context import Context
+from swfkit.server.paging import paginate
+
+MAX_DOMAINS = 100
+
+
+def require_domain(ctx: Context, name: str) -> Any:
+    """The domain row, or UnknownResourceFault."""
+    row = ctx.store.execute("SELECT * FROM domains WHERE name=?", (name,)).fetchone()
+    if row is None:
+        raise UnknownResourceFault("Unknown domain: %s" % name)
+    return row
+
+
+def arn(ctx: Context, name: str) -> str:
+    return "arn:aws:swf:%s:%s:/domain/%s" % (ctx.region, ctx.account, name)
+
+
+def _retention(value: str) -> str:
+    if value == "NONE":
+        return value
+    if not value.isdigit() or int(value) > limits.MAX_RETENTION_DAYS:
+        raise ValidationException("1 validation error detected: Value '%s' at "
+                                  "'workflowExecutionRetentionPeriodInDays' failed to satisfy constraint: "
+                                  "Member must be a number of days from 0 to 90 or NONE" % value)
+    return str(int(value))
+
+
+def _merge_tags(existing: list, new: list) -> list:
+    merged = {t["key"]: t.get("value", "") for t in existing}
+    for tag in new:
+        merged[tag["key"]] = tag.get("value", "")
+    if len(merged) > limits.MAX_RESOURCE_TAGS_PER_DOMAIN:
+        raise TooManyTagsFault("A domain can have at most %d tags" % limits.MAX_RESOURCE_TAGS_PER_DOMAIN)
+    return [{"key": k, "value": v} for k, v in merged.items()]
+
+
+def register_domain(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    retention = _retention(p["workflowExecutionRetentionPeriodInDays"])
+    if ctx.store.execute("SELECT 1 FROM domains WHERE name=?", (p["name"],)).fetchone():
+        raise DomainAlreadyExistsFault("Domain already exists: %s" % p["name"])
+    if ctx.store.execute("SELECT COUNT(*) FROM domains").fetchone()[0] >= MAX_DOMAINS:
+        raise LimitExceededFault("At most %d domains may be registered" % MAX_DOMAINS)
+    tags = _merge_tags([], p.get("tags") or [])
+    ctx.store.execute("INSERT INTO domains (name, status, description, retention, created, tags) "
+                      "VALUES (?,?,?,?,?,?)", (p["name"], "REGISTERED", p.get("description"), retention,
+                                               ctx.now(), json.dumps(tags)))
+    return {}
+
+
+def _info(ctx: Context, row: Any) -> Dict[str, Any]:
+    info = {"name": row["name"], "status": row["status"], "arn": arn(ctx, row["name"])}
+    if row["description"] is not None:
+        info["description"] = row["description"]
+    return info
+
+
+def describe_domain(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    row = require_domain(ctx, p["name"])
+    return {"domainInfo": _info(ctx, row),
+            "configuration": {"workflowExecutionRetentionPeriodInDays": row["retention"]}}
+
+
+def list_domains(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    rows = ctx.store.execute("SELECT * FROM domains WHERE status=? ORDER BY name %s"
+                             % ("DESC" if p.get("reverseOrder") else "ASC"),
+                             (p["registrationStatus"],)).fetchall()
+    page, extra = paginate(ctx, p, rows, lambda r: [r["name"]])
+    return dict(domainInfos=[_info(ctx, r) for r in page], **extra)
+
+
+def deprecate_domain(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    row = require_domain(ctx, p["name"])
+    if row["status"] == "DEPRECATED":
+        raise DomainDeprecatedFault("Domain already deprecated: %s" % p["name"])
+    now = ctx.now()
+    ctx.store.execute("UPDATE domains SET status='DEPRECATED' WHERE name=?", (p["name"],))
+    ctx.store.execute("UPDATE types SET status='DEPRECATED', deprecated=? WHERE domain=? AND "
+                      "status='REGISTERED'", (now, p["name"]))
+    return {}
+
+
+def undeprecate_domain(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    row = require_domain(ctx, p["name"])
+    if row["status"] == "REGISTERED":
+        raise DomainAlreadyExistsFault("Domain is not deprecated: %s" % p["name"])
+    ctx.store.execute("UPDATE domains SET status='REGISTERED' WHERE name=?", (p["name"],))
+    return {}
+
+
+def _domain_from_arn(ctx: Context, resource_arn: str) -> Any:
+    prefix = "arn:aws:swf:%s:%s:/domain/" % (ctx.region, ctx.account)
+    if not resource_arn.startswith(prefix):
+        raise UnknownResourceFault("Unknown resource: %s" % resource_arn)
+    return require_domain(ctx, resource_arn[len(prefix):])
+
+
+def tag_resource(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    row = _domain_from_arn(ctx, p["resourceArn"])
+    tags = _merge_tags(json.loads(row["tags"]), p["tags"])
+    ctx.store.execute("UPDATE domains SET tags=? WHERE name=?", (json.dumps(tags), row["name"]))
+    return {}
+
+
+def untag_resource(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    row = _domain_from_arn(ctx, p["resourceArn"])
+    drop = set(p["tagKeys"])
+    tags = [t for t in json.loads(row["tags"]) if t["key"] not in drop]
+    ctx.store.execute("UPDATE domains SET tags=? WHERE name=?", (json.dumps(tags), row["name"]))
+    return {}
+
+
+def list_tags_for_resource(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    row = _domain_from_arn(ctx, p["resourceArn"])
+    return {"tags": json.loads(row["tags"])}

@@ -1,0 +1,260 @@
+"""One workflow execution: load/save its row, append events, keep at most one decision task.
+
+``Execution`` wraps a row of the ``executions`` table. Its mutable bookkeeping (decision task,
+timers, children, lambda functions) is a JSON ``state`` column saved with the row in the same
+transaction that appends the events; open activities (up to 1,000) have rows of their own so a
+worker call touches only its activity.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional
+
+from swfkit.exceptions import UnknownResourceFault
+from swfkit.spec import EVENT_ATTRIBUTES, limits
+
+from swfkit.server.context import Context
+
+#: Events that need the decider's attention: each schedules a decision task (coalesced).
+DECIDER_EVENTS = frozenset({
+    "WorkflowExecutionStarted", "WorkflowExecutionSignaled", "WorkflowExecutionCancelRequested",
+    "ActivityTaskCompleted", "ActivityTaskFailed", "ActivityTaskTimedOut", "ActivityTaskCanceled",
+    "TimerFired", "ChildWorkflowExecutionStarted", "ChildWorkflowExecutionCompleted",
+    "ChildWorkflowExecutionFailed", "ChildWorkflowExecutionTimedOut", "ChildWorkflowExecutionCanceled",
+    "ChildWorkflowExecutionTerminated", "StartChildWorkflowExecutionFailed",
+    "ExternalWorkflowExecutionSignaled", "SignalExternalWorkflowExecutionFailed",
+    "ExternalWorkflowExecutionCancelRequested", "RequestCancelExternalWorkflowExecutionFailed",
+    "DecisionTaskTimedOut", "ScheduleActivityTaskFailed", "RequestCancelActivityTaskFailed",
+    "CompleteWorkflowExecutionFailed", "FailWorkflowExecutionFailed", "CancelWorkflowExecutionFailed",
+    "ContinueAsNewWorkflowExecutionFailed", "RecordMarkerFailed", "StartTimerFailed",
+    "CancelTimerFailed", "LambdaFunctionCompleted", "LambdaFunctionFailed", "LambdaFunctionTimedOut",
+    "ScheduleLambdaFunctionFailed", "StartLambdaFunctionFailed",
+})
+
+COLUMNS = ("id", "domain", "workflow_id", "run_id", "type_name", "type_version", "open",
+           "close_status", "start_ts", "close_ts", "tags", "parent", "cancel_requested", "config",
+           "state", "next_event_id")
+
+
+def new_state() -> Dict[str, Any]:
+    """The bookkeeping of a fresh execution."""
+    return {"decision": {"status": None, "scheduled": 0, "started": 0, "dirty": False},
+            "previous_started": 0, "override": None, "open_activities": 0,
+            "timers": {}, "children": {}, "lambdas": {}, "lambda_ids": {},
+            "latest_activity": None, "latest_context": None}
+
+
+def activity_deadline(record: Dict[str, Any]) -> Optional[tuple]:
+    """(due time, timeout type) of the first of an activity's timeouts to expire, or None.
+
+    Schedule-to-start runs until the task starts; start-to-close and heartbeat (from the last
+    heartbeat, or the start) run once it has started; schedule-to-close runs throughout.
+    """
+    candidates = []
+
+    def add(base: Optional[float], value: Optional[str], timeout_type: str) -> None:
+        if base is not None and value not in (None, "NONE"):
+            candidates.append((base + min(int(value), limits.MAX_TIMEOUT_SECONDS), timeout_type))
+
+    started = record["started"]
+    if not started:
+        add(record["scheduledAt"], record["scheduleToStartTimeout"], "SCHEDULE_TO_START")
+    add(record["scheduledAt"], record["scheduleToCloseTimeout"], "SCHEDULE_TO_CLOSE")
+    if started:
+        add(record["startedAt"], record["startToCloseTimeout"], "START_TO_CLOSE")
+        add(record.get("heartbeat"), record.get("heartbeatTimeout"), "HEARTBEAT")
+    return min(candidates) if candidates else None
+
+
+class Execution:
+    """A workflow execution row plus its bookkeeping, bound to the current transaction."""
+
+    def __init__(self, ctx: Context, row: Any) -> None:
+        self.ctx = ctx
+        self.id: int = row["id"]
+        self.domain: str = row["domain"]
+        self.workflow_id: str = row["workflow_id"]
+        self.run_id: str = row["run_id"]
+        self.type_name: str = row["type_name"]
+        self.type_version: str = row["type_version"]
+        self.open: bool = bool(row["open"])
+        self.close_status: Optional[str] = row["close_status"]
+        self.start_ts: float = row["start_ts"]
+        self.close_ts: Optional[float] = row["close_ts"]
+        self.tags: List[str] = json.loads(row["tags"])
+        self.parent: Optional[Dict[str, Any]] = json.loads(row["parent"]) if row["parent"] else None
+        self.cancel_requested: bool = bool(row["cancel_requested"])
+        self.config: Dict[str, Any] = json.loads(row["config"])
+        self.state: Dict[str, Any] = json.loads(row["state"])
+        self.next_event_id: int = row["next_event_id"]
+
+    # -- loading -------------------------------------------------------------------------
+    @classmethod
+    def by_row(cls, ctx: Context, row_id: int) -> Optional["Execution"]:
+        """Load by row id (None if gone)."""
+        row = ctx.store.execute("SELECT * FROM executions WHERE id=?", (row_id,)).fetchone()
+        return cls(ctx, row) if row else None
+
+    @classmethod
+    def find(cls, ctx: Context, domain: str, workflow_id: str, run_id: Optional[str] = None,
+             open_only: bool = False) -> Optional["Execution"]:
+        """The run ``run_id`` of ``workflow_id`` (or its open run when run_id is None)."""
+        if run_id:
+            row = ctx.store.execute(
+                "SELECT * FROM executions WHERE domain=? AND workflow_id=? AND run_id=?",
+                (domain, workflow_id, run_id)).fetchone()
+            if row is not None and open_only and not row["open"]:
+                row = None
+        else:
+            row = ctx.store.execute(
+                "SELECT * FROM executions WHERE domain=? AND workflow_id=? AND open=1",
+                (domain, workflow_id)).fetchone()
+        return cls(ctx, row) if row else None
+
+    @classmethod
+    def require(cls, ctx: Context, domain: str, execution: Dict[str, Any],
+                open_only: bool = False) -> "Execution":
+        """Like :meth:`find` with a ``{"workflowId", "runId"}`` dict; UnknownResourceFault if absent."""
+        found = cls.find(ctx, domain, execution["workflowId"], execution.get("runId"), open_only)
+        if found is None:
+            raise UnknownResourceFault("Unknown execution: WorkflowExecution=[workflowId=%s, runId=%s]"
+                                       % (execution["workflowId"], execution.get("runId")))
+        return found
+
+    def save(self) -> None:
+        """Write the row back (same transaction)."""
+        self.ctx.store.execute(
+            "UPDATE executions SET open=?, close_status=?, close_ts=?, cancel_requested=?, state=?, "
+            "next_event_id=?, config=? WHERE id=?",
+            (int(self.open), self.close_status, self.close_ts, int(self.cancel_requested),
+             json.dumps(self.state, separators=(",", ":")), self.next_event_id,
+             json.dumps(self.config, separators=(",", ":")), self.id))
+
+    # -- views ---------------------------------------------------------------------------
+    @property
+    def ref(self) -> Dict[str, str]:
+        """``{"workflowId", "runId"}`` as the wire shows an execution."""
+        return {"workflowId": self.workflow_id, "runId": self.run_id}
+
+    @property
+    def workflow_type(self) -> Dict[str, str]:
+        return {"name": self.type_name, "version": self.type_version}
+
+    @property
+    def decision(self) -> Dict[str, Any]:
+        return self.state["decision"]
+
+    # -- events --------------------------------------------------------------------------
+    def add_event(self, event_type: str, attributes: Dict[str, Any]) -> int:
+        """Append one history event; a decider-relevant one schedules (or marks) a decision task."""
+        if not self.open and self.state.get("limit_hit"):
+            return 0  # terminated for its history size: nothing more is recorded
+        event_id = self.next_event_id
+        self.next_event_id += 1
+        body: Dict[str, Any] = {"eventId": event_id, "eventType": event_type,
+                                "eventTimestamp": self.ctx.now()}
+        key = EVENT_ATTRIBUTES.get(event_type)
+        if key is not None:
+            body[key[0]] = {k: v for k, v in attributes.items() if v is not None}
+        self.ctx.store.execute("INSERT INTO events (execution, event_id, body) VALUES (?,?,?)",
+                               (self.id, event_id, json.dumps(body, separators=(",", ":"))))
+        if event_type in DECIDER_EVENTS and self.open:
+            self.need_decision()
+        if event_id == limits.MAX_HISTORY_EVENTS - 1 and self.open:
+            # the next event would be the 25,000th: SWF terminates the execution there
+            from swfkit.server.lifecycle import terminate  # lifecycle builds on this module
+            self.state["limit_hit"] = True
+            terminate(self, cause="EVENT_LIMIT_EXCEEDED")
+        return event_id
+
+    def need_decision(self) -> None:
+        """Coalesce: schedule a decision task unless one is open; if started, remember to."""
+        decision = self.decision
+        if decision["status"] is None:
+            self.schedule_decision_task()
+        elif decision["status"] == "started":
+            decision["dirty"] = True
+
+    def schedule_decision_task(self) -> None:
+        """Append DecisionTaskScheduled and queue the task on its list."""
+        override = self.state.get("override")
+        task_list = override["taskList"] if override else self.config["taskList"]
+        priority = self.config.get("taskPriority") or "0"
+        attributes: Dict[str, Any] = {"taskList": task_list, "taskPriority": priority,
+                                      "startToCloseTimeout": self.config["taskStartToCloseTimeout"]}
+        if override and override.get("timeout"):
+            attributes["scheduleToStartTimeout"] = override["timeout"]
+        decision = self.decision
+        decision.update(status="scheduled", started=0, dirty=False)
+        decision["scheduled"] = self.add_event("DecisionTaskScheduled", attributes)
+        self.enqueue("decision", task_list["name"], priority, decision["scheduled"])
+        if override and override.get("timeout") not in (None, "NONE"):
+            self.add_timeout(int(override["timeout"]), "d_s2s", "d:%d" % decision["scheduled"])
+
+    def enqueue(self, kind: str, task_list: str, priority: Any, scheduled_event_id: int) -> None:
+        """Put a task on a task list and wake its pollers after commit."""
+        self.ctx.store.execute(
+            "INSERT INTO tasks (domain, kind, task_list, priority, execution, scheduled_event_id) "
+            "VALUES (?,?,?,?,?,?)", (self.domain, kind, task_list, int(priority or 0), self.id,
+                                     scheduled_event_id))
+        self.ctx.wake((self.domain, kind, task_list))
+
+    def dequeue(self, kind: str, scheduled_event_id: int) -> None:
+        """Remove a scheduled (not yet started) task from its list."""
+        self.ctx.store.execute("DELETE FROM tasks WHERE execution=? AND kind=? AND scheduled_event_id=?",
+                               (self.id, kind, scheduled_event_id))
+
+    def add_timeout(self, seconds: float, kind: str, ref: str, start: Optional[float] = None) -> None:
+        """Arm a persisted timeout ``seconds`` from ``start`` (default: now)."""
+        due = (self.ctx.clock.now() if start is None else start) + seconds
+        self.ctx.store.execute("INSERT INTO timeouts (due, execution, kind, ref) VALUES (?,?,?,?)",
+                               (due, self.id, kind, ref))
+        self.ctx.timers_changed(due)
+
+    def arm_activity(self, record: Dict[str, Any]) -> None:
+        """(Re-)arm the one timeout row of an open activity at its earliest deadline."""
+        deadline = activity_deadline(record)
+        ref = "a:%d" % record["scheduled"]
+        if deadline is None:
+            self.drop_timeouts(ref)
+            return
+        cursor = self.ctx.store.execute("UPDATE timeouts SET due=? WHERE execution=? AND ref=?",
+                                        (deadline[0], self.id, ref))
+        if cursor.rowcount == 0:
+            self.add_timeout(0, "a", ref, start=deadline[0])
+        else:
+            self.ctx.timers_changed(deadline[0])
+
+    def drop_timeouts(self, ref: str) -> None:
+        """Disarm every timeout of one task/timer."""
+        self.ctx.store.execute("DELETE FROM timeouts WHERE execution=? AND ref=?", (self.id, ref))
+
+    # -- open activities -----------------------------------------------------------------
+    def activity(self, scheduled: int) -> Optional[Dict[str, Any]]:
+        """The open activity scheduled by event ``scheduled``, or None."""
+        row = self.ctx.store.execute("SELECT record FROM activities WHERE execution=? AND scheduled=?",
+                                     (self.id, scheduled)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def activity_by_id(self, activity_id: str) -> Optional[Dict[str, Any]]:
+        """The open activity with ``activity_id``, or None."""
+        row = self.ctx.store.execute("SELECT record FROM activities WHERE execution=? AND activity_id=?",
+                                     (self.id, activity_id)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put_activity(self, record: Dict[str, Any], new: bool = False) -> None:
+        """Store an open activity's record (``new``: it was just scheduled)."""
+        self.ctx.store.execute("INSERT OR REPLACE INTO activities (execution, scheduled, activity_id, record) "
+                               "VALUES (?,?,?,?)", (self.id, record["scheduled"], record["activityId"],
+                                                    json.dumps(record, separators=(",", ":"))))
+        if new:
+            self.state["open_activities"] += 1
+
+    def remove_activity(self, record: Dict[str, Any]) -> None:
+        """Forget an activity that closed."""
+        self.ctx.store.execute("DELETE FROM activities WHERE execution=? AND scheduled=?",
+                               (self.id, record["scheduled"]))
+        self.state["open_activities"] -= 1
+
+    def events_count(self) -> int:
+        return self.next_event_id - 1

@@ -1,0 +1,99 @@
+"""The operation table: validate a request, run its handler in one transaction, shape the answer."""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Callable, Dict, Tuple
+
+from swfkit.exceptions import (InternalFailure, SerializationException, ServiceError,
+                               UnknownOperationException)
+from swfkit.spec import FAULTS, OPERATIONS
+
+from swfkit.server import decisions, domains, tasks, types, visibility, workflows
+from swfkit.server.context import Context
+from swfkit.server.history import Raw
+from swfkit.server.validation import validate_request
+
+log = logging.getLogger("swfkit.server")
+
+Handler = Callable[[Context, Dict[str, Any]], Any]
+
+HANDLERS: Dict[str, Handler] = {
+    "RegisterDomain": domains.register_domain,
+    "DescribeDomain": domains.describe_domain,
+    "ListDomains": domains.list_domains,
+    "DeprecateDomain": domains.deprecate_domain,
+    "UndeprecateDomain": domains.undeprecate_domain,
+    "TagResource": domains.tag_resource,
+    "UntagResource": domains.untag_resource,
+    "ListTagsForResource": domains.list_tags_for_resource,
+    **types.HANDLERS,
+    "StartWorkflowExecution": workflows.start_workflow_execution,
+    "SignalWorkflowExecution": workflows.signal_workflow_execution,
+    "RequestCancelWorkflowExecution": workflows.request_cancel_workflow_execution,
+    "TerminateWorkflowExecution": workflows.terminate_workflow_execution,
+    "DescribeWorkflowExecution": visibility.describe_workflow_execution,
+    "GetWorkflowExecutionHistory": visibility.get_workflow_execution_history,
+    "ListOpenWorkflowExecutions": visibility.list_open_workflow_executions,
+    "ListClosedWorkflowExecutions": visibility.list_closed_workflow_executions,
+    "CountOpenWorkflowExecutions": visibility.count_open_workflow_executions,
+    "CountClosedWorkflowExecutions": visibility.count_closed_workflow_executions,
+    "PollForDecisionTask": tasks.poll_for_decision_task,
+    "PollForActivityTask": tasks.poll_for_activity_task,
+    "RespondDecisionTaskCompleted": decisions.respond_decision_task_completed,
+    "RespondActivityTaskCompleted": tasks.respond_activity_task_completed,
+    "RespondActivityTaskFailed": tasks.respond_activity_task_failed,
+    "RespondActivityTaskCanceled": tasks.respond_activity_task_canceled,
+    "RecordActivityTaskHeartbeat": tasks.record_activity_task_heartbeat,
+    "CountPendingActivityTasks": tasks.count_pending_activity_tasks,
+    "CountPendingDecisionTasks": tasks.count_pending_decision_tasks,
+}
+assert set(HANDLERS) == set(OPERATIONS), set(OPERATIONS) ^ set(HANDLERS)
+
+#: Long polls manage their own transactions (they must not hold the lock while waiting).
+SELF_MANAGED = frozenset({"PollForDecisionTask", "PollForActivityTask"})
+
+MODELED_NAMESPACE = "com.amazonaws.swf.base.model#"
+VALIDATE_NAMESPACE = "com.amazon.coral.validate#"
+SERVICE_NAMESPACE = "com.amazon.coral.service#"
+
+
+def error_body(error: ServiceError) -> Tuple[int, bytes]:
+    """HTTP status and JSON body for a service error, in SWF's framing."""
+    code = error.code
+    if code in FAULTS:
+        namespace = MODELED_NAMESPACE
+    elif code == "ValidationException":
+        namespace = VALIDATE_NAMESPACE
+    else:
+        namespace = SERVICE_NAMESPACE
+    status = error.status_code or (500 if code == "InternalFailure" else 400)
+    return status, json.dumps({"__type": namespace + code, "message": error.message}).encode()
+
+
+def call(ctx: Context, operation: str, body: bytes) -> Tuple[int, bytes]:
+    """Run one API call from its raw JSON body; return (HTTP status, response body)."""
+    handler = HANDLERS.get(operation)
+    try:
+        if handler is None:
+            raise UnknownOperationException("Unknown operation: %s" % operation)
+        try:
+            params = json.loads(body or b"{}")
+        except (ValueError, RecursionError) as err:
+            raise SerializationException("Request body is not valid JSON: %s" % err) from None
+        if not isinstance(params, dict):
+            raise SerializationException("Request body must be a JSON object")
+        validate_request(operation, params)
+        if operation in SELF_MANAGED:
+            result = handler(ctx, params)
+        else:
+            with ctx.transaction():
+                result = handler(ctx, params)
+    except ServiceError as err:
+        return error_body(err)
+    except Exception:  # a bug of ours: answer like SWF's InternalFailure, the transaction rolled back
+        log.exception("internal error in %s", operation)
+        return error_body(InternalFailure("Internal failure in %s" % operation))
+    if isinstance(result, Raw):
+        return 200, result.body
+    return 200, json.dumps(result, separators=(",", ":")).encode()

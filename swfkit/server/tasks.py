@@ -1,0 +1,200 @@
+"""Task lists: long polls that wake within milliseconds, activity worker calls, pending counts.
+
+A scheduled task is a row of ``tasks``; a poll takes the highest-priority oldest row under the
+store lock inside one transaction, so each task goes to exactly one poller. A poll finding
+nothing waits on the condition of its (domain, kind, task list) — built on the store lock,
+which it releases while waiting — and the transaction that adds a task notifies it on commit.
+"""
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Dict, Optional
+
+from swfkit.exceptions import LimitExceededFault, UnknownResourceFault
+from swfkit.spec import limits
+
+from swfkit.server import tokens
+from swfkit.server.context import Context
+from swfkit.server.domains import require_domain
+from swfkit.server.executions import Execution
+from swfkit.server.history import Raw, events_page
+
+
+def _long_poll(ctx: Context, kind: str, p: Dict[str, Any], take: Any) -> Any:
+    key = (p["domain"], kind, p["taskList"]["name"])
+    deadline = time.monotonic() + ctx.poll_timeout
+    with ctx.store.lock:
+        if ctx.pollers.get(key, 0) >= limits.MAX_POLLERS_PER_TASK_LIST:
+            raise LimitExceededFault("Too many pollers on task list %s" % key[2])
+        ctx.pollers[key] = ctx.pollers.get(key, 0) + 1
+        try:
+            cond = ctx.condition(key)
+            checked = False
+            while True:
+                with ctx.transaction():
+                    if not checked:
+                        require_domain(ctx, p["domain"])
+                        checked = True
+                    row = ctx.store.execute(
+                        "SELECT id, execution, scheduled_event_id FROM tasks WHERE domain=? AND kind=? "
+                        "AND task_list=? ORDER BY priority DESC, id LIMIT 1", key).fetchone()
+                    if row is not None:
+                        ctx.store.execute("DELETE FROM tasks WHERE id=?", (row["id"],))
+                        result = take(row["execution"], row["scheduled_event_id"])
+                        if result is not None:
+                            return result
+                        continue
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or ctx.stopping:
+                    return None
+                cond.wait(remaining)
+        finally:
+            ctx.pollers[key] -= 1
+
+
+def poll_for_decision_task(ctx: Context, p: Dict[str, Any]) -> Any:
+    if p.get("nextPageToken") is not None:
+        with ctx.transaction():
+            return _decision_next_page(ctx, p)
+
+    def take(row_id: int, scheduled: int) -> Optional[Raw]:
+        execution = Execution.by_row(ctx, row_id)
+        decision = execution.decision if execution else None
+        if execution is None or not execution.open or decision["status"] != "scheduled" \
+                or decision["scheduled"] != scheduled:
+            return None
+        started = execution.add_event("DecisionTaskStarted", {"identity": p.get("identity"),
+                                                              "scheduledEventId": scheduled})
+        decision.update(status="started", started=started)
+        timeout = execution.config["taskStartToCloseTimeout"]
+        if timeout != "NONE":
+            execution.add_timeout(int(timeout), "d_st2c", "d:%d" % started)
+        execution.save()
+        return _decision_response(ctx, p, execution, started, None)
+
+    result = _long_poll(ctx, "decision", p, take)
+    if result is None:
+        return {"previousStartedEventId": 0, "startedEventId": 0}
+    return result
+
+
+def _decision_response(ctx: Context, p: Dict[str, Any], execution: Execution, started: int,
+                       position: Optional[list]) -> Raw:
+    first = 1
+    previous = execution.state.get("previous_started", 0)
+    if p.get("startAtPreviousStartedEvent") and previous:
+        first = previous
+    events, token = events_page(ctx, execution.id, p, position, last_event_id=started,
+                                first_event_id=first, token_prefix=(execution.id, started))
+    head = {"taskToken": tokens.task_token(ctx.store.secret, "decision", execution.id,
+                                           execution.decision["scheduled"] if position is None
+                                           else execution.decision.get("scheduled", 0), started),
+            "startedEventId": started, "workflowExecution": execution.ref,
+            "workflowType": execution.workflow_type, "previousStartedEventId": previous}
+    if token:
+        head["nextPageToken"] = token
+    text = json.dumps(head, separators=(",", ":"))
+    return Raw((text[:-1] + ',"events":' + events + "}").encode())
+
+
+def _decision_next_page(ctx: Context, p: Dict[str, Any]) -> Raw:
+    position = tokens.parse_page_token(ctx.store.secret, p, ctx.clock.now())
+    assert position is not None
+    if len(position) != 3:
+        raise UnknownResourceFault("The nextPageToken does not belong to a decision task")
+    execution = Execution.by_row(ctx, int(position[0]))
+    if execution is None:
+        raise UnknownResourceFault("The execution of this decision task is gone")
+    return _decision_response(ctx, p, execution, int(position[1]), position)
+
+
+def poll_for_activity_task(ctx: Context, p: Dict[str, Any]) -> Any:
+    def take(row_id: int, scheduled: int) -> Optional[Dict[str, Any]]:
+        execution = Execution.by_row(ctx, row_id)
+        activity = execution.activity(scheduled) if execution else None
+        if activity is None or not execution.open or activity["started"]:
+            return None
+        started = execution.add_event("ActivityTaskStarted", {"identity": p.get("identity"),
+                                                              "scheduledEventId": scheduled})
+        activity["started"] = started
+        activity["heartbeat"] = activity["startedAt"] = ctx.clock.now()
+        execution.arm_activity(activity)
+        execution.put_activity(activity)
+        execution.save()
+        answer = {"taskToken": tokens.task_token(ctx.store.secret, "activity", execution.id, scheduled,
+                                                 started),
+                  "activityId": activity["activityId"], "startedEventId": started,
+                  "workflowExecution": execution.ref, "activityType": activity["activityType"]}
+        if activity.get("input") is not None:
+            answer["input"] = activity["input"]
+        return answer
+
+    result = _long_poll(ctx, "activity", p, take)
+    return result if result is not None else {"startedEventId": 0}
+
+
+def started_activity(ctx: Context, token: Any) -> tuple:
+    """(execution, activity record) for a started activity's token, or UnknownResourceFault."""
+    row_id, scheduled, started = tokens.parse_task_token(ctx.store.secret, token, "activity")
+    execution = Execution.by_row(ctx, row_id)
+    activity = execution.activity(scheduled) if execution else None
+    if activity is None or not execution.open or activity["started"] != started:
+        raise UnknownResourceFault("Unknown activity task: it was completed, failed, canceled or timed "
+                                   "out, or its execution is closed")
+    return execution, activity
+
+
+def close_activity(execution: Execution, activity: Dict[str, Any]) -> None:
+    """Forget an activity that reached a terminal event."""
+    scheduled = activity["scheduled"]
+    execution.remove_activity(activity)
+    execution.drop_timeouts("a:%d" % scheduled)
+
+
+def _respond(ctx: Context, p: Dict[str, Any], event_type: str, fields: Dict[str, Any]) -> Dict[str, Any]:
+    execution, activity = started_activity(ctx, p["taskToken"])
+    attributes = {k: p.get(v) for k, v in fields.items()}
+    attributes.update(scheduledEventId=activity["scheduled"], startedEventId=activity["started"])
+    if event_type == "ActivityTaskCanceled" and activity.get("cancelRequested"):
+        attributes["latestCancelRequestedEventId"] = activity["cancelRequested"]
+    close_activity(execution, activity)
+    execution.add_event(event_type, attributes)
+    execution.save()
+    return {}
+
+
+def respond_activity_task_completed(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    return _respond(ctx, p, "ActivityTaskCompleted", {"result": "result"})
+
+
+def respond_activity_task_failed(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    return _respond(ctx, p, "ActivityTaskFailed", {"reason": "reason", "details": "details"})
+
+
+def respond_activity_task_canceled(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    return _respond(ctx, p, "ActivityTaskCanceled", {"details": "details"})
+
+
+def record_activity_task_heartbeat(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    execution, activity = started_activity(ctx, p["taskToken"])
+    activity["heartbeat"] = ctx.clock.now()
+    if p.get("details") is not None:
+        activity["details"] = p["details"]
+    execution.put_activity(activity)
+    return {"cancelRequested": bool(activity.get("cancelRequested"))}
+
+
+def _count(ctx: Context, kind: str, p: Dict[str, Any]) -> Dict[str, Any]:
+    require_domain(ctx, p["domain"])
+    count = ctx.store.execute("SELECT COUNT(*) FROM tasks WHERE domain=? AND kind=? AND task_list=?",
+                              (p["domain"], kind, p["taskList"]["name"])).fetchone()[0]
+    return {"count": count, "truncated": False}
+
+
+def count_pending_activity_tasks(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    return _count(ctx, "activity", p)
+
+
+def count_pending_decision_tasks(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    return _count(ctx, "decision", p)

@@ -1,0 +1,89 @@
+"""A decision task always carries the complete history, whether the decider held the run or not."""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from sample_actors import DOMAIN, DECISIONS
+from swfkit.actors import Decider, DecisionTask
+from swfkit.decisions import Decisions
+from swfkit.history import History
+from swfkit.layer1 import Layer1
+from workflow_runs import events, start
+
+
+class PageRecordingLayer1(Layer1):
+    """Records the first event id of every decision-task page it receives."""
+
+    def __init__(self, endpoint_url: str) -> None:
+        super().__init__(endpoint_url=endpoint_url, region="us-east-1")
+        self.first_event_ids: List[int] = []
+
+    def poll_for_decision_task(self, **arguments: Any) -> Dict[str, Any]:
+        page = super().poll_for_decision_task(**arguments)
+        if page.get("events"):
+            self.first_event_ids.append(page["events"][0]["eventId"])
+        return page
+
+
+class Marking(Decider):
+    """Records a marker per decision; keeps every task."""
+
+    domain = DOMAIN
+    task_list = DECISIONS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.seen: List[DecisionTask] = []
+
+    def decide(self, task: DecisionTask) -> Decisions:
+        self.seen.append(task)
+        decisions = Decisions()
+        decisions.record_marker("decided", details=str(len(self.seen)))
+        return decisions
+
+
+def assert_complete(client: Any, execution: Dict[str, str], task: DecisionTask) -> None:
+    upto = [e for e in events(client, execution) if e["eventId"] <= task.started_event_id]
+    assert [e.event_id for e in task.history] == list(range(1, task.started_event_id + 1))
+    assert task.state == History.from_events(upto).fold()
+
+
+def decide_after_signal(client: Any, decider: Decider, name: str) -> None:
+    client.signal_workflow_execution(domain=DOMAIN, workflow_id="sticky", signal_name=name)
+    assert decider.run_once()
+
+
+def test_the_same_decider_fetches_only_new_events(registered: Any, endpoint: str) -> None:
+    layer1 = PageRecordingLayer1(endpoint)
+    decider = Marking(layer1)
+    execution = start(registered, "sticky", {"count": 0})
+    assert decider.run_once()
+    for name in ("one", "two", "three"):
+        decide_after_signal(registered, decider, name)
+    assert layer1.first_event_ids[0] == 1 and all(first > 1 for first in layer1.first_event_ids[1:])
+    for task in decider.seen:
+        assert_complete(registered, execution, task)
+    assert [len(t.state.signals) for t in decider.seen] == [0, 1, 2, 3]
+    assert [len(t.state.markers.get("decided", [])) for t in decider.seen] == [0, 1, 2, 3]
+
+
+def test_a_decider_that_missed_decisions_reads_the_whole_history(registered: Any, endpoint: str) -> None:
+    first, second = Marking(PageRecordingLayer1(endpoint)), Marking(PageRecordingLayer1(endpoint))
+    execution = start(registered, "sticky", {"count": 0})
+    assert first.run_once()
+    decide_after_signal(registered, second, "to-second")      # second never saw the run: full read
+    decide_after_signal(registered, first, "back-to-first")   # first's copy is stale: full read
+    for task in first.seen + second.seen:
+        assert_complete(registered, execution, task)
+    assert first.seen[-1].state.markers["decided"][-1].details == "1"  # the second decider's marker
+    assert [s.name for s in first.seen[-1].state.signals] == ["to-second", "back-to-first"]
+
+
+def test_incremental_history_can_be_switched_off(registered: Any, endpoint: str) -> None:
+    layer1 = PageRecordingLayer1(endpoint)
+    decider = Marking(layer1, incremental_history=False)
+    execution = start(registered, "sticky", {"count": 0})
+    assert decider.run_once()
+    decide_after_signal(registered, decider, "one")
+    assert layer1.first_event_ids == [1, 1]
+    assert_complete(registered, execution, decider.seen[-1])

@@ -1,0 +1,97 @@
+"""Every failure is one line on stderr with a non-zero exit code, never a traceback."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import pathlib
+
+import pytest
+
+from swfkit import exceptions
+from swfkit.cli.failure_lines import EXIT_FAULT, EXIT_UNREACHABLE, EXIT_USAGE, UsageError, describe_failure
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+
+
+def one_line(err: str) -> str:
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("swfkit: ")
+    return lines[0]
+
+
+def test_unknown_domain(endpoint_env, swfkit) -> None:
+    code, out, err = swfkit("domain", "describe", "no-such-domain")
+    assert code == EXIT_FAULT and out == ""
+    assert "not found" in one_line(err) and "no-such-domain" in err
+
+
+def test_unknown_domain_for_workflow_start(endpoint_env, swfkit) -> None:
+    code, _, err = swfkit("workflow", "start", "flow", "1", "--domain", "nowhere")
+    assert code == EXIT_FAULT and "nowhere" in one_line(err)
+
+
+@pytest.mark.parametrize("argv", [
+    ["workflow", "start", "flow", "1", "--input", "{not json"],
+    ["workflow", "signal", "wf", "go", "--input", "[1, 2"],
+])
+def test_bad_json_input_is_refused_before_sending(argv, swfkit, monkeypatch) -> None:
+    # an endpoint nobody listens on: a request would be a transport error, not a usage error
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SWF", "http://127.0.0.1:9")
+    code, _, err = swfkit(*argv, "--domain", "d")
+    assert code == EXIT_USAGE
+    assert "--input: not valid JSON" in one_line(err)
+
+
+def test_missing_domain(endpoint_env, swfkit, monkeypatch) -> None:
+    monkeypatch.delenv("SWF_DOMAIN")
+    code, _, err = swfkit("type", "list")
+    assert code == EXIT_USAGE and "no domain" in one_line(err)
+
+
+def test_bad_actor_class(swfkit) -> None:
+    code, _, err = swfkit("worker", "start", "no_such_module_xyz:Thing")
+    assert code == EXIT_USAGE and "cannot import module no_such_module_xyz" in one_line(err)
+    code, _, err = swfkit("worker", "start", "swfkit.demo.fan_out:FanOutDecider")
+    assert code == EXIT_USAGE and "not a Worker subclass" in one_line(err)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_unreachable_endpoint_in_a_subprocess() -> None:
+    env = dict(os.environ, AWS_ENDPOINT_URL_SWF="http://127.0.0.1:%d" % free_port(), SWF_CONNECTION_RETRIES="0")
+    done = subprocess.run([sys.executable, "-m", "swfkit", "domain", "list"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == EXIT_UNREACHABLE
+    assert "cannot reach the SWF endpoint" in one_line(done.stderr)
+
+
+def test_usage_error_exit_code(swfkit) -> None:
+    code, _, err = swfkit("workflow", "frobnicate")
+    assert code == 2 and "invalid choice" in err
+
+
+@pytest.mark.parametrize("error, code, text", [
+    (exceptions.service_error("UnknownResourceFault", "Unknown domain: d"), EXIT_FAULT, "not found: Unknown domain: d"),
+    (exceptions.service_error("LimitExceededFault", "too\nmany", operation="StartWorkflowExecution"), EXIT_FAULT,
+     "LimitExceededFault (StartWorkflowExecution): too many"),
+    (exceptions.ValidationError("StartWorkflowExecution", "workflowId", "length must be at most 256"), EXIT_USAGE,
+     "invalid input for StartWorkflowExecution: workflowId: length must be at most 256"),
+    (exceptions.TransportError("connection refused", operation="ListDomains"), EXIT_UNREACHABLE,
+     "cannot reach the SWF endpoint: connection refused"),
+    (exceptions.ConfigurationError("no AWS region"), EXIT_UNREACHABLE, "configuration: no AWS region"),
+    (UsageError("--input: not valid JSON"), EXIT_USAGE, "--input: not valid JSON"),
+    (KeyboardInterrupt(), 130, "interrupted"),
+    (ZeroDivisionError("division by zero"), EXIT_FAULT, "unexpected ZeroDivisionError: division by zero"),
+])
+def test_failure_table(error, code, text) -> None:
+    message, exit_code = describe_failure(error)
+    assert exit_code == code
+    assert message.startswith(text) and "\n" not in message

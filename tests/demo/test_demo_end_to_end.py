@@ -1,0 +1,62 @@
+"""``swfkit demo`` as a user runs it: a fresh interpreter, no AWS configuration at all."""
+from __future__ import annotations
+
+import os
+import pathlib
+import re
+import subprocess
+import sys
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+
+
+def session_members(session_id: int):
+    """Pids of the live processes in a session (Linux /proc)."""
+    members = []
+    for entry in pathlib.Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session_id and fields[0] != "Z":
+            members.append(int(entry.name))
+    return members
+
+
+def bare_environment(tmp_path: pathlib.Path) -> dict:
+    """The environment of a fresh machine: no AWS variables, no config or credential files."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_") and name != "SWF_DOMAIN"}
+    env.update(HOME=str(tmp_path), PYTHONPATH=str(REPO), AWS_EC2_METADATA_DISABLED="true",
+               AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
+    return env
+
+
+def test_swfkit_demo_runs_end_to_end_and_leaves_nothing_behind(tmp_path) -> None:
+    process = subprocess.Popen([sys.executable, "-m", "swfkit", "demo"], cwd=tmp_path, env=bare_environment(tmp_path),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=90)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, 9)
+            process.communicate()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    assert session_members(process.pid) == [], "the demo left processes behind"
+
+    assert re.search(r"^workflow: +fan-out-\w+ \(run \S+\) COMPLETED$", out, re.M), out
+    assert re.search(r"^activities: +100 completed, 0 retried, 4 worker processes$", out, re.M), out
+    assert re.search(r"^timer: +fired$", out, re.M) and re.search(r"^signal: +received$", out, re.M)
+    events = int(re.search(r"^events: +(\d+)$", out, re.M).group(1))
+    # started + 100 x (scheduled, started, completed) + timer (2) + signal + decision tasks + close
+    assert 100 * 3 + 5 < events < 100 * 3 + 5 + 3 * 101
+    elapsed, total = map(float, re.search(r"^elapsed: +([\d.]+) s in the workflow, ([\d.]+) s in all$", out, re.M).groups())
+    assert 0 < elapsed <= total < 60
+    rate, count, span = re.search(r"^throughput: +([\d.]+) activities/s \((\d+) activities in ([\d.]+) s, ", out, re.M).groups()
+    assert int(count) == 100 and 0 < float(span) <= elapsed
+    assert abs(float(rate) - 100 / float(span)) <= 0.05 * float(rate) + 0.1
+    assert '"sum": 328350' in out
+    last = out.split("last 10 events:")[1].splitlines()
+    assert last[1].split()[:1] == ["ID"] and "WorkflowExecutionCompleted" in last[-1]
+    assert "100/100 activities" in out  # plain progress lines on a pipe
+    assert "\r" not in out

@@ -1,0 +1,44 @@
+"""Run an example script as a user would: a fresh interpreter, in its own session."""
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+from typing import Callable, List
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+
+
+def session_members(session_id: int) -> List[int]:
+    """Pids of the live processes in a session (Linux /proc; empty elsewhere)."""
+    members = []
+    for entry in pathlib.Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session_id and fields[0] != "Z":  # fields: state ppid pgrp session
+            members.append(int(entry.name))
+    return members
+
+
+@pytest.fixture
+def run_example() -> Callable[..., subprocess.CompletedProcess]:
+    """``run_example("arithmetic.py", "3")``: run it, assert it left no process behind, return the result."""
+    def run(script: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+        env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        process = subprocess.Popen([sys.executable, str(REPO / "examples" / script), *args], cwd=REPO, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            out, err = process.communicate(timeout=timeout)
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, 9)
+                process.communicate()
+        if sys.platform.startswith("linux"):
+            assert session_members(process.pid) == [], "%s left processes behind" % script
+        return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    return run

@@ -1,0 +1,113 @@
+"""Region, endpoint and credentials come from arguments, the environment or a profile."""
+from __future__ import annotations
+
+import pytest
+
+from swfkit.exceptions import ConfigurationError
+from swfkit.layer1 import Layer1
+
+
+def test_region_and_public_endpoint_from_arguments() -> None:
+    swf = Layer1(region="eu-west-1")
+    assert (swf.region, swf.endpoint_url) == ("eu-west-1", "https://swf.eu-west-1.amazonaws.com/")
+
+
+def test_aws_region_wins_over_aws_default_region(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("AWS_REGION", "ap-south-1")
+    assert Layer1().region == "ap-south-1"
+    monkeypatch.delenv("AWS_REGION")
+    assert Layer1().region == "us-east-1"  # AWS_DEFAULT_REGION from the test environment
+
+
+def test_endpoint_from_environment(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://general:1")
+    assert Layer1().endpoint_url == "http://general:1/"
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SWF", "http://127.0.0.1:9999")
+    assert Layer1().endpoint_url == "http://127.0.0.1:9999/"
+    assert Layer1(endpoint_url="http://argument:2").endpoint_url == "http://argument:2/"
+
+
+def test_missing_region_names_what_to_set(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    with pytest.raises(ConfigurationError, match="AWS_REGION or AWS_DEFAULT_REGION"):
+        Layer1()
+
+
+def test_missing_credentials_names_what_to_set(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    with pytest.raises(ConfigurationError, match="AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"):
+        Layer1(region="us-east-1")
+
+
+def test_profile_gives_region_and_credentials(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / "config"
+    config.write_text("[profile work]\nregion = eu-central-1\n")
+    credentials = tmp_path / "credentials"
+    credentials.write_text("[work]\naws_access_key_id = PROFILEKEY\naws_secret_access_key = profilesecret\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    swf = Layer1(profile="work")
+    assert swf.region == "eu-central-1"
+    assert swf._signer._credentials.get_frozen_credentials().access_key == "PROFILEKEY"
+
+
+def test_unknown_profile_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="nope"):
+        Layer1(profile="nope")
+
+
+def test_half_explicit_credentials() -> None:
+    with pytest.raises(ConfigurationError, match="both"):
+        Layer1(region="us-east-1", aws_access_key_id="only-the-id")
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"endpoint_url": "ftp://x"}, "http"), ({"connect_timeout": 0}, "connect_timeout"),
+    ({"read_timeout": "30"}, "read_timeout"), ({"pool_size": 0}, "pool_size"),
+])
+def test_bad_settings(kwargs, match) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ConfigurationError, match=match):
+        Layer1(region="us-east-1", **kwargs)
+
+
+def test_proxies_from_environment_are_resolved_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.local:3128")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    swf = Layer1(region="eu-west-1")
+    assert swf._transport.proxies.get("https") == "http://proxy.local:3128"
+    assert Layer1(region="eu-west-1", trust_env=False)._transport.proxies == {}
+
+
+def test_context_manager_closes() -> None:
+    with Layer1(region="us-east-1", endpoint_url="http://127.0.0.1:1") as swf:
+        assert repr(swf) == "Layer1(region='us-east-1', endpoint_url='http://127.0.0.1:1/')"
+
+
+def test_public_names() -> None:
+    import swfkit.layer1
+
+    assert swfkit.layer1.__all__ == ["Layer1"]
+
+
+def test_pickles_for_worker_processes() -> None:
+    import pickle
+
+    swf = Layer1(region="us-east-1", endpoint_url="http://127.0.0.1:1", aws_access_key_id="AK",
+                 aws_secret_access_key="SK", max_attempts=2, read_timeout=12.0)
+    copy = pickle.loads(pickle.dumps(swf))
+    assert (copy.region, copy.endpoint_url, copy.retry_policy.max_attempts) == ("us-east-1", "http://127.0.0.1:1/", 2)
+    assert copy._signer._credentials.get_frozen_credentials().secret_key == "SK"
+    assert copy._timeout == (10.0, 12.0)
+
+
+def test_import_is_cheap_and_does_no_io() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, swfkit.layer1; heavy = [m for m in ('requests', 'botocore', 'urllib3', 'http.client') "
+            "if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
