@@ -84,24 +84,33 @@ def serve(port_file: str) -> None:
     server.serve_forever()
 
 
-def best_per_call(function, calls: int, repeats: int = 3) -> float:
-    function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(calls):
-            function()
-        times.append((time.perf_counter() - start) / calls)
-    return min(times)
+def compare(functions: dict, calls: int, rounds: int) -> dict:
+    """Per-call seconds of each function: the best round, rounds interleaved so that load from
+    other processes on this shared machine hits every contender alike."""
+    for function in functions.values():
+        function()
+    best = {name: float("inf") for name in functions}
+    for _ in range(rounds):
+        for name, function in functions.items():
+            start = time.perf_counter()
+            for _ in range(calls):
+                function()
+            best[name] = min(best[name], (time.perf_counter() - start) / calls)
+    return best
 
 
-def cold_start(code: str, runs: int) -> float:
-    program = "import time; t = time.perf_counter()\n%s\nprint(time.perf_counter() - t)" % code
+def cold_starts(programs: dict, runs: int) -> dict:
+    """Seconds from the first import to the end of each program in fresh interpreters, interleaved:
+    ``(best, median)`` per program."""
     env = dict(os.environ, PYTHONPATH=ROOT, AWS_ACCESS_KEY_ID="k", AWS_SECRET_ACCESS_KEY="s",
                AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true")
-    samples = [float(subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True,
-                                    check=True).stdout) for _ in range(runs)]
-    return statistics.median(samples)
+    samples: dict = {name: [] for name in programs}
+    for _ in range(runs):
+        for name, code in programs.items():
+            program = "import time; t = time.perf_counter()\n%s\nprint(time.perf_counter() - t)" % code
+            samples[name].append(float(subprocess.run([sys.executable, "-c", program], env=env, capture_output=True,
+                                                      text=True, check=True).stdout))
+    return {name: (min(values), statistics.median(values)) for name, values in samples.items()}
 
 
 def main() -> None:
@@ -125,13 +134,13 @@ def main() -> None:
                 raise SystemExit("stub server did not start")
             time.sleep(0.05)
         port = int(open(port_file).read())
-        run(port, calls, 3 if args.quick else 7)
+        run(port, calls, 2 if args.quick else 5, 3 if args.quick else 9)
     finally:
         server.terminate()
         server.wait()
 
 
-def run(port: int, calls: int, cold_runs: int) -> None:
+def run(port: int, calls: int, rounds: int, cold_runs: int) -> None:
     import boto3
     import botocore.config
     import requests
@@ -161,13 +170,13 @@ def run(port: int, calls: int, cold_runs: int) -> None:
     def session_post() -> None:
         session.post(endpoint + "/", data=body, headers=headers).json()
 
-    per_call = {
-        "swfkit": best_per_call(lambda: swf.count_pending_activity_tasks(domain="d", task_list={"name": "tl"}), calls),
-        "boto3": best_per_call(lambda: boto.count_pending_activity_tasks(domain="d", taskList={"name": "tl"}), calls),
-        "requests.Session.post (unsigned)": best_per_call(session_post, calls),
-        "http.client + SigV4 (floor)": best_per_call(floor, calls),
-    }
-    print("CountPendingActivityTasks, per call (best of 3 x %d calls):" % calls)
+    per_call = compare({
+        "swfkit": lambda: swf.count_pending_activity_tasks(domain="d", task_list={"name": "tl"}),
+        "boto3": lambda: boto.count_pending_activity_tasks(domain="d", taskList={"name": "tl"}),
+        "requests.Session.post (unsigned)": session_post,
+        "http.client + SigV4 (floor)": floor,
+    }, calls // 5, 5 * rounds)
+    print("CountPendingActivityTasks, per call (best of %d interleaved rounds x %d calls):" % (5 * rounds, calls // 5))
     for name, seconds in per_call.items():
         print("  %-34s %7.1f us" % (name, seconds * 1e6))
     print("  swfkit / boto3                     %.2fx   (target <= 0.80)" % (per_call["swfkit"] / per_call["boto3"]))
@@ -198,10 +207,9 @@ def run(port: int, calls: int, cold_runs: int) -> None:
 
     for fetch in (swfkit_history, boto3_history, bare_history):
         assert fetch() == PAGES * EVENTS_PER_PAGE, fetch
-    history = {"swfkit paginate": best_per_call(swfkit_history, 1, 3),
-               "boto3 paginator": best_per_call(boto3_history, 1, 3),
-               "requests + json.loads": best_per_call(bare_history, 1, 3)}
-    print("History, %d pages x %d events (best of 3):" % (PAGES, EVENTS_PER_PAGE))
+    history = compare({"swfkit paginate": swfkit_history, "boto3 paginator": boto3_history,
+                       "requests + json.loads": bare_history}, 1, 2 * rounds)
+    print("History, %d pages x %d events (best of %d interleaved rounds):" % (PAGES, EVENTS_PER_PAGE, 2 * rounds))
     for name, seconds in history.items():
         print("  %-34s %7.1f ms" % (name, seconds * 1e3))
     print("  boto3 / swfkit                     %.2fx   (target >= 5.00)" % (history["boto3 paginator"] / history["swfkit paginate"]))
@@ -214,23 +222,29 @@ def run(port: int, calls: int, cold_runs: int) -> None:
         "taskList": {"name": "t"}, "startToCloseTimeout": "30"}}
     respond = {"taskToken": "t" * 200, "decisions": [decision] * 100}
     validate = input_check("RespondDecisionTaskCompleted")
-    checked = best_per_call(lambda: validate(respond), 200)
-    dumped = best_per_call(lambda: json.dumps(respond), 200)
+    timings = compare({"validate": lambda: validate(respond), "dumps": lambda: json.dumps(respond)}, 100, 2 * rounds)
+    checked, dumped = timings["validate"], timings["dumps"]
     print("Validation of a RespondDecisionTaskCompleted with 100 decisions:")
     print("  validate %.1f us, json.dumps of the same %.1f us (ratio %.2fx)" % (checked * 1e6, dumped * 1e6, checked / dumped))
 
     client_args = "region=%r, endpoint_url=%r" % (REGION, endpoint)
-    swfkit_cold = cold_start("import swfkit.layer1\nswfkit.layer1.Layer1(%s)" % client_args, cold_runs)
-    swfkit_first = cold_start("import swfkit.layer1\nswfkit.layer1.Layer1(%s).count_pending_activity_tasks("
-                              "domain='d', task_list={'name': 'tl'})" % client_args, cold_runs)
-    boto3_cold = cold_start("import boto3\nboto3.client('swf', region_name=%r, endpoint_url=%r)" % (REGION, endpoint), cold_runs)
-    boto3_first = cold_start("import boto3\nboto3.client('swf', region_name=%r, endpoint_url=%r).count_pending_activity_tasks("
-                             "domain='d', taskList={'name': 'tl'})" % (REGION, endpoint), cold_runs)
-    print("Cold start, median of %d fresh interpreters:" % cold_runs)
-    print("  import swfkit.layer1 + Layer1()    %7.1f ms   (+ first call %7.1f ms)" % (swfkit_cold * 1e3, swfkit_first * 1e3))
-    print("  import boto3 + client('swf')       %7.1f ms   (+ first call %7.1f ms)" % (boto3_cold * 1e3, boto3_first * 1e3))
-    print("  swfkit / boto3                     %.2fx   (target <= 0.50; with first call %.2fx)"
-          % (swfkit_cold / boto3_cold, swfkit_first / boto3_first))
+    boto3_args = "region_name=%r, endpoint_url=%r" % (REGION, endpoint)
+    cold = cold_starts({
+        "swfkit": "import swfkit.layer1\nswfkit.layer1.Layer1(%s)" % client_args,
+        "boto3": "import boto3\nboto3.client('swf', %s)" % boto3_args,
+        "swfkit first call": "import swfkit.layer1\nswfkit.layer1.Layer1(%s).count_pending_activity_tasks("
+                             "domain='d', task_list={'name': 'tl'})" % client_args,
+        "boto3 first call": "import boto3\nboto3.client('swf', %s).count_pending_activity_tasks("
+                            "domain='d', taskList={'name': 'tl'})" % boto3_args,
+    }, cold_runs)
+    print("Cold start, fresh interpreters, %d interleaved runs (best / median):" % cold_runs)
+    for label, name in (("import swfkit.layer1 + Layer1()", "swfkit"), ("import boto3 + client('swf')", "boto3"),
+                        ("  ... + first call, swfkit", "swfkit first call"), ("  ... + first call, boto3", "boto3 first call")):
+        print("  %-34s %7.1f ms / %7.1f ms" % (label, cold[name][0] * 1e3, cold[name][1] * 1e3))
+    print("  swfkit / boto3                     %.2fx best, %.2fx median   (target <= 0.50)"
+          % (cold["swfkit"][0] / cold["boto3"][0], cold["swfkit"][1] / cold["boto3"][1]))
+    print("  ... with the first call           %.2fx best, %.2fx median"
+          % (cold["swfkit first call"][0] / cold["boto3 first call"][0], cold["swfkit first call"][1] / cold["boto3 first call"][1]))
     swf.close()
     connection.close()
     session.close()

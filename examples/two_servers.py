@@ -87,7 +87,6 @@ def serve(role: str) -> None:
     """Run the decider or the worker in this process until SIGTERM or Ctrl-C."""
     with swf_client() as swf:
         register(swf)
-    with swf_client() as swf:  # a fresh client for the actor
         actor = StepDecider(swf) if role == "decider" else StepWorker(swf)
         actor.run()
 

@@ -70,3 +70,12 @@ def test_nothing_imports_futures() -> None:
         if part_of(path) == "futures":
             continue
         assert "futures" not in {target for _, target in swfkit_imports(path)}, path
+
+
+def test_no_two_modules_share_a_file_name() -> None:
+    seen: dict = {}
+    for path in MODULES:
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        assert path.name not in seen, "%s and %s share a name" % (seen[path.name], path.relative_to(PACKAGE))
+        seen[path.name] = path.relative_to(PACKAGE)

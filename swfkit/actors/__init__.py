@@ -15,6 +15,7 @@ The package logs to ``swfkit.actors.*`` loggers and configures nothing (a NullHa
 """
 import logging
 
+from .actor import FatalPollError
 from .decider import Decider
 from .heartbeater import Heartbeater
 from .identity import default_identity
@@ -26,7 +27,7 @@ logging.getLogger("swfkit.actors").addHandler(logging.NullHandler())
 
 __all__ = [
     "Decider", "Worker", "activity", "DecisionTask", "ActivityTask", "Heartbeater",
-    "ActivityCanceled", "ActivityTaskLost", "UnknownActivityType",
+    "ActivityCanceled", "ActivityTaskLost", "UnknownActivityType", "FatalPollError",
     "ensure_registered", "WorkflowTypeRegistration", "ActivityTypeRegistration",
     "default_identity",
 ]

@@ -17,7 +17,10 @@ log = logging.getLogger("swfkit.actors.pool")
 POLL_BACKOFF_START = 0.5
 POLL_BACKOFF_MAX = 30.0
 
-__all__ = ["Actor", "FatalPollError"]
+#: The signals that stop a polling loop gracefully.
+DEFAULT_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+__all__ = ["Actor", "FatalPollError", "DEFAULT_SIGNALS"]
 
 
 class FatalPollError(SWFError):
@@ -135,10 +138,9 @@ class Actor:
         if processes is not None:
             from .pool import supervise
             return supervise(self, processes, stop_after_tasks=stop_after_tasks, shutdown_timeout=shutdown_timeout)
-        return self.run_loop(stop_after_tasks, signals=(signal.SIGTERM, signal.SIGINT))
+        return self.run_loop(stop_after_tasks, signals=DEFAULT_SIGNALS)
 
-    def run_loop(self, stop_after_tasks: Optional[int] = None,
-                 signals: Sequence[int] = (signal.SIGTERM, signal.SIGINT)) -> int:
+    def run_loop(self, stop_after_tasks: Optional[int] = None, signals: Sequence[int] = DEFAULT_SIGNALS) -> int:
         """The polling loop of one process; ``signals`` stop it gracefully (a second one exits at once)."""
         handled = 0
         backoff = 0.0

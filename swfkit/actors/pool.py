@@ -3,7 +3,7 @@
 Children are started with multiprocessing's *spawn* method: each gets a pickled copy of the actor,
 so its Layer1 builds its own HTTP session (a pooled connection is never shared across a fork) and
 no lock held by another thread of the parent can be inherited. Child log records are sent back to
-the parent and handled by the parent's logging configuration.
+the parent and handled by the parent's logging configuration (``log_forwarding``).
 
 Signals: the first SIGTERM/SIGINT on the supervisor stops restarting and forwards SIGTERM to the
 children, which finish their current long poll and task and exit; children still running after
@@ -13,16 +13,16 @@ ignore SIGINT themselves, so a Ctrl-C in a terminal (sent to the whole process g
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import multiprocessing
 import os
 import pickle
 import signal
 import threading
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
 from ..exceptions import ConfigurationError, SWFError
+from .log_forwarding import LogForwarder, logger_levels, send_logs_to
 
 log = logging.getLogger("swfkit.actors.pool")
 
@@ -58,27 +58,23 @@ def supervise(actor: Any, processes: int, *, stop_after_tasks: Optional[int] = N
             "%s cannot be sent to child processes (%s); define the class and its activity callables "
             "at module level, not as lambdas or closures" % (type(actor).__name__, err)) from None
     context = multiprocessing.get_context(start_method)
-    records = context.Queue()
-    listener = _LogForwarder(records)
-    listener.start()
-    pool = _Pool(context, payload, records, processes, stop_after_tasks, type(actor).__name__)
+    logs = LogForwarder(context)
+    pool = _Pool(context, payload, logs, processes, stop_after_tasks, type(actor).__name__)
     kill_now = threading.Event()
     try:
-        with _second_signal(actor.stop_event, kill_now, "%s pool" % actor.kind):
+        with _SignalsStop(actor.stop_event, kill_now, "%s pool" % actor.kind):
             return pool.loop(actor.stop_event, kill_now, shutdown_timeout)
     finally:
         pool.kill_all()
-        listener.stop()
-        records.close()
-        records.join_thread()
+        logs.stop()
 
 
 class _Pool:
-    def __init__(self, context: Any, payload: bytes, records: Any, size: int,
+    def __init__(self, context: Any, payload: bytes, logs: LogForwarder, size: int,
                  stop_after_tasks: Optional[int], name: str) -> None:
         self.context = context
         self.payload = payload
-        self.records = records
+        self.logs = logs
         self.size = size
         self.stop_after_tasks = stop_after_tasks
         self.name = name
@@ -88,11 +84,13 @@ class _Pool:
         self.restart_at: Dict[int, float] = {}
 
     def start(self, slot: int) -> None:
-        log_level = min(logging.getLogger().getEffectiveLevel(), logging.getLogger("swfkit").getEffectiveLevel())
+        levels = logger_levels()
+        writer = self.logs.new_pipe()
         process = self.context.Process(target=_child_main, name="swfkit-%s-%d" % (self.name, slot),
-                                       args=(self.payload, self.stop_after_tasks, self.records, log_level),
+                                       args=(self.payload, self.stop_after_tasks, writer, levels),
                                        daemon=False)
         process.start()
+        writer.close()  # the child has its own copy; ours would hide the child's end of file
         self.children[slot] = process
         self.started_at[slot] = time.monotonic()
         log.info("%s process %d started (pid %d)", self.name, slot, process.pid)
@@ -164,14 +162,10 @@ class _Pool:
         self.restart_at.clear()
 
 
-def _child_main(payload: bytes, stop_after_tasks: Optional[int], records: Any, log_level: int) -> None:
+def _child_main(payload: bytes, stop_after_tasks: Optional[int], log_writer: Any, levels: Dict[str, int]) -> None:
     """Entry point of a child process: log through the parent, ignore SIGINT, poll until SIGTERM."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    root.addHandler(logging.handlers.QueueHandler(records))
-    root.setLevel(log_level)
+    send_logs_to(log_writer, levels)
     actor = pickle.loads(payload)
     try:
         actor.run_loop(stop_after_tasks, signals=(signal.SIGTERM,))
@@ -180,21 +174,7 @@ def _child_main(payload: bytes, stop_after_tasks: Optional[int], records: Any, l
         raise SystemExit(FATAL_EXIT_CODE)
 
 
-class _LogForwarder(logging.handlers.QueueListener):
-    """Hands child records to the parent's loggers, so the parent's configuration applies."""
-
-    def __init__(self, queue: Any) -> None:
-        super().__init__(queue, _ToLogger(), respect_handler_level=False)
-
-
-class _ToLogger(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        logger = logging.getLogger(record.name)
-        if logger.isEnabledFor(record.levelno):
-            logger.handle(record)
-
-
-class _second_signal:
+class _SignalsStop:
     """First SIGTERM/SIGINT sets ``stop_event``; the second sets ``kill_now`` (main thread only)."""
 
     def __init__(self, stop_event: threading.Event, kill_now: threading.Event, what: str) -> None:

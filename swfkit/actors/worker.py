@@ -9,11 +9,12 @@ import datetime
 import json
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, TypeVar, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar
 
 from ..exceptions import SWFError, UnknownResourceFault
 from ..spec.limits import MAX_DATA_LENGTH
-from .actor import Actor
+from .actor import DEFAULT_SIGNALS, Actor
+from .responder import Responder
 from .failures import cut, failure_of
 from .heartbeater import Heartbeater
 from .registration import ActivityTypeRegistration, Timeout, ensure_registered
@@ -88,17 +89,23 @@ class Worker(Actor):
         identity: poller identity (default: hostname/pid + ``SWFKIT_IDENTITY``).
         heartbeat_interval: seconds between background heartbeats for every activity without its own.
         activities: module-level functions to register (plain or decorated with ``@activity``).
+        pipelined_answers: in ``run``, send each answer from a background thread while the next
+            long poll is out (answers still pending are sent before ``run`` returns).
     """
 
     kind = "worker"
+    #: Seconds ``run`` waits for pending answers when stopping.
+    drain_timeout = 60.0
 
     def __init__(self, layer1: Any, domain: Optional[str] = None, task_list: Optional[str] = None, *,
                  identity: Optional[str] = None, heartbeat_interval: Optional[float] = None,
-                 activities: Iterable[Callable[..., Any]] = ()) -> None:
+                 activities: Iterable[Callable[..., Any]] = (), pipelined_answers: bool = True) -> None:
         super().__init__(layer1, domain, task_list, identity=identity)
         if heartbeat_interval is not None and heartbeat_interval <= 0:
             raise ValueError("Worker: heartbeat_interval: must be > 0 seconds, got %r" % (heartbeat_interval,))
         self.heartbeat_interval = heartbeat_interval
+        self.pipelined_answers = pipelined_answers
+        self._responder: Optional[Responder] = None
         self.activities: Dict[Tuple[str, str], ActivityDefinition] = {}
         for klass in reversed(type(self).__mro__):
             for value in vars(klass).values():
@@ -107,6 +114,11 @@ class Worker(Actor):
                     self.activities[definition.key] = definition
         for func in activities:
             self.register(func)
+
+    def __getstate__(self) -> Dict[str, Any]:
+        state = super().__getstate__()
+        state["_responder"] = None  # a thread of this process
+        return state
 
     # registration of callables
     def register(self, func: F, name: Optional[str] = None, version: Optional[str] = None, *,
@@ -212,7 +224,21 @@ class Worker(Actor):
                 outcome = ("failed", (reason, details))
         else:
             outcome = _completed(value)
-        self.respond(task, *outcome)
+        if self._responder is not None:
+            self._responder.submit(lambda: self.respond(task, *outcome))
+        else:
+            self.respond(task, *outcome)
+
+    def run_loop(self, stop_after_tasks: Optional[int] = None, signals: Sequence[int] = DEFAULT_SIGNALS) -> int:
+        """The polling loop; with ``pipelined_answers`` each answer is sent while the next poll is out."""
+        if not self.pipelined_answers:
+            return super().run_loop(stop_after_tasks, signals)
+        self._responder = Responder()
+        try:
+            return super().run_loop(stop_after_tasks, signals)
+        finally:
+            responder, self._responder = self._responder, None
+            responder.drain(self.drain_timeout)
 
     def respond(self, task: ActivityTask, kind: str, payload: Any) -> None:
         """Send the answer of kind completed / failed / canceled (or drop a lost task, logged)."""

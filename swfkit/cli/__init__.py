@@ -8,15 +8,18 @@ swfkit that configures logging (``--log-level`` or ``LOG_LEVEL``, default WARNIN
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
-from typing import List, Optional
+from typing import Iterator, List, Optional
 
 from swfkit import __version__
-from swfkit.cli.failure_lines import EXIT_USAGE, describe_failure
+from swfkit.cli.failure_lines import EXIT_FAULT, EXIT_USAGE, describe_failure
 
 __all__ = ["main", "build_parser"]
+
+log = logging.getLogger("swfkit.cli")
 
 # Options every command accepts, before or after the subcommand; unset ones read as these.
 COMMON_DEFAULTS = {"endpoint_url": None, "region": None, "profile": None, "domain": None, "json": False,
@@ -45,11 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="Amazon SWF toolkit: embedded server, demo, and SWF administration.")
     parser.add_argument("--version", action="version", version="swfkit %s" % __version__)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    server = commands.add_parser(
-        "server", help="run the embedded SWF-compatible server",
-        description="Run swfkit's embedded SWF-compatible server until SIGINT/SIGTERM; the first line "
-                    "printed is its endpoint URL (use it as --endpoint-url or AWS_ENDPOINT_URL_SWF).")
-    _add_server_arguments(server)
+    # The server's own options are parsed by its parser (see run_server): importing it for every
+    # command would cost every command the whole server's import time.
+    server = commands.add_parser("server", help="run the embedded SWF-compatible server", add_help=False)
+    server.set_defaults(handler=run_server)
     demo_command.add_commands(commands, common)
     registry_commands.add_commands(commands, common)
     execution_commands.add_commands(commands, common)
@@ -57,18 +59,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
-    try:
-        from swfkit.server import command
-    except ImportError as error:  # the server part is optional at import time of the parser
-        parser.set_defaults(handler=lambda args: _missing_server(error))
-        return
+SERVER_DESCRIPTION = ("Run swfkit's embedded SWF-compatible server until SIGINT/SIGTERM; the first line "
+                      "printed is its endpoint URL (use it as --endpoint-url or AWS_ENDPOINT_URL_SWF).")
+
+
+def run_server(args: argparse.Namespace) -> int:
+    """``swfkit server``: delegate to ``swfkit.server.command`` with the arguments after ``server``."""
+    from swfkit.server import command
+
+    parser = argparse.ArgumentParser(prog="swfkit server", description=SERVER_DESCRIPTION)
     command.add_arguments(parser)
-    parser.set_defaults(handler=command.run)
-
-
-def _missing_server(error: ImportError) -> int:
-    raise RuntimeError("the embedded server is not available: %s" % error)
+    try:
+        server_args = parser.parse_args(args.server_argv)
+    except SystemExit as exit_:  # --help or a usage error, already printed by argparse
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    return int(command.run(server_args) or 0)
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -83,34 +88,63 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
-def configure_logging(level_name: Optional[str]) -> None:
-    """Log to stderr at ``level_name`` (or ``LOG_LEVEL``, default WARNING)."""
+@contextlib.contextmanager
+def logging_to_stderr(level_name: Optional[str]) -> Iterator[None]:
+    """While inside, log to stderr at ``level_name`` (or ``LOG_LEVEL``, default WARNING).
+
+    The root logger is put back as it was on the way out, so calling :func:`main` from Python
+    (tests, embedding) leaves the caller's logging untouched.
+    """
     name = (level_name or os.environ.get("LOG_LEVEL") or "WARNING").upper()
     level = logging.getLevelName(name)
     if not isinstance(level, int):
         print("swfkit: LOG_LEVEL/--log-level: unknown level %r, using WARNING" % name, file=sys.stderr)
         level = logging.WARNING
     root = logging.getLogger()
-    if not any(isinstance(handler, _StderrHandler) for handler in root.handlers):
-        handler = _StderrHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-        root.addHandler(handler)
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    previous = root.level
+    root.addHandler(handler)
     root.setLevel(level)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+
+
+def _silence_stdout() -> None:
+    try:  # further writes (and the interpreter's final flush) must not raise again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the ``swfkit`` command with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if args.command != "server" and extra:
+            parser.error("unrecognized arguments: %s" % " ".join(extra))
     except SystemExit as exit_:  # --help, --version, usage errors: argparse already printed
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    args.server_argv = extra
     for name, default in COMMON_DEFAULTS.items():
         if not hasattr(args, name):
             setattr(args, name, default)
-    configure_logging(args.log_level)
+    with logging_to_stderr(args.log_level):
+        log.debug("swfkit %s: %s", args.command, {k: v for k, v in vars(args).items() if k != "handler"})
+        return _dispatch(args)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     try:
         return int(args.handler(args) or 0)
+    except BrokenPipeError:  # the reader went away (`swfkit ... | head`): nothing left to say
+        _silence_stdout()
+        return EXIT_FAULT
     except (Exception, KeyboardInterrupt) as error:  # one line, never a traceback (debug log aside)
         message, code = describe_failure(error)
         sys.stdout.flush()

@@ -3,16 +3,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import os
 import sys
-from typing import Any
+from typing import Any, Optional
 
 from swfkit.cli import connection
 from swfkit.cli.failure_lines import UsageError
-
-log = logging.getLogger("swfkit.cli")
-
 
 def load_class(spec: str, base: type) -> type:
     """Import ``module:Class`` (``module.Class`` also accepted) and check it subclasses ``base``.
@@ -45,29 +41,43 @@ def _build(args: argparse.Namespace, base: type) -> Any:
     domain = args.domain or os.environ.get("SWF_DOMAIN") or getattr(cls, "domain", None)
     if not domain:
         raise UsageError("no domain: pass --domain, set SWF_DOMAIN or give %s a 'domain' attribute" % cls.__name__)
+    actor = cls(connection.make_client(args), domain, args.task_list)
     if args.register:
-        cls(connection.make_client(args), domain, args.task_list).ensure_registered()
-    # A fresh client for the actor that runs: pools pickle it, and a used Layer1 may not pickle.
-    return cls(connection.make_client(args), domain, args.task_list)
+        actor.ensure_registered()
+    return actor
+
+
+def _run(actor: Any, kind: str, processes: Optional[int]) -> int:
+    if sys.stderr.isatty():  # tell a person at a terminal what runs; scripts get silence
+        print("swfkit: %s %s polling %s/%s in %s (SIGTERM or Ctrl-C stops it)" % (
+            kind, type(actor).__name__, actor.domain, actor.task_list,
+            "%d processes" % processes if processes else "this process"), file=sys.stderr, flush=True)
+    result = actor.run(processes=processes)
+    # In this process run() returns the tasks handled; a pool returns its exit status.
+    return int(result or 0) if processes else 0
 
 
 def decider_start(args: argparse.Namespace) -> int:
     from swfkit.actors import Decider
 
-    decider = _build(args, Decider)
-    log.info("decider %s polling %s/%s", type(decider).__name__, decider.domain, decider.task_list)
-    decider.run(processes=args.processes)
-    return 0
+    return _run(_build(args, Decider), "decider", args.processes)
 
 
 def worker_start(args: argparse.Namespace) -> int:
     from swfkit.actors import Worker
 
-    worker = _build(args, Worker)
-    log.info("worker %s polling %s/%s with %s process(es)", type(worker).__name__, worker.domain,
-             worker.task_list, args.processes or 1)
-    worker.run(processes=args.processes)
-    return 0
+    return _run(_build(args, Worker), "worker", args.processes)
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be a whole number >= 1, got %r" % text)
+    return value
 
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -78,7 +88,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         parser = actions.add_parser("start", parents=[common], help="poll and handle tasks until SIGTERM/SIGINT")
         parser.add_argument("actor_class", metavar="MODULE:CLASS", help="the swfkit.actors.%s subclass to run" % base)
         parser.add_argument("--task-list", help="task list to poll (default: the class's task_list)")
-        parser.add_argument("--processes", type=int, default=None,
+        parser.add_argument("--processes", type=positive_int, default=None,
                             help="polling processes, supervised and restarted (default: poll in this process)")
         parser.add_argument("--register", action="store_true",
                             help="register the domain and the class's types first (idempotent)")

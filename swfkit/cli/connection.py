@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from swfkit.cli.failure_lines import UsageError
 
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DUMMY_REGION = "us-east-1"
 DUMMY_ACCESS_KEY = "swfkit-local"
 DUMMY_SECRET_KEY = "swfkit-local-secret"
@@ -28,7 +28,7 @@ def endpoint_url(args: argparse.Namespace) -> Optional[str]:
 
 def is_loopback(url: Optional[str]) -> bool:
     """True when ``url`` points at this machine (typically the embedded server)."""
-    return bool(url) and (urlparse(url).hostname or "") in LOOPBACK_HOSTS | {"::1"}
+    return bool(url) and (urlparse(url).hostname or "") in LOOPBACK_HOSTS
 
 
 def region(args: argparse.Namespace) -> Optional[str]:

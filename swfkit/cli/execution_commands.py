@@ -99,6 +99,7 @@ def workflow_info(args: argparse.Namespace) -> int:
         ("open activities", counts.get("openActivityTasks")), ("open timers", counts.get("openTimers")),
         ("open decision tasks", counts.get("openDecisionTasks")),
         ("open children", counts.get("openChildWorkflowExecutions")),
+        ("execution context", answer.get("latestExecutionContext")),
     ])
     return 0
 

@@ -51,8 +51,10 @@ def describe_failure(error: BaseException) -> Tuple[str, int]:
         return _one_line("configuration: %s" % error), EXIT_UNREACHABLE
     if isinstance(error, exceptions.SWFError):
         return _one_line("%s: %s" % (type(error).__name__, error)), EXIT_FAULT
-    if isinstance(error, (OSError, ImportError)):
-        return _one_line("%s: %s" % (type(error).__name__, error)), EXIT_USAGE if isinstance(error, ImportError) else EXIT_FAULT
+    if isinstance(error, ImportError):
+        return _one_line("%s: %s" % (type(error).__name__, error)), EXIT_USAGE
+    if isinstance(error, OSError):  # e.g. a file or port the command could not use
+        return _one_line("%s: %s" % (type(error).__name__, error)), EXIT_FAULT
     # A defect rather than a user error: still one line, the traceback goes to the debug log.
     log.debug("unexpected error", exc_info=error)
     return _one_line("unexpected %s: %s (set LOG_LEVEL=DEBUG for the traceback)" % (type(error).__name__, error)), EXIT_FAULT

@@ -7,6 +7,7 @@ pools forward their log records here. All of them are stopped before the demo re
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -16,10 +17,10 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, TextIO
+from typing import Any, Dict, Iterator, List, Optional, TextIO
 
 from swfkit.demo import fan_out
-from swfkit.demo.event_lines import event_rows, render_table
+from swfkit.demo.demo_summary import DemoSummary, summarize
 from swfkit.demo.live_progress import Progress, ProgressDisplay, read_progress
 from swfkit.exceptions import SWFError
 
@@ -47,6 +48,7 @@ class DemoOptions:
         work_ms: pretend work per activity, in milliseconds.
         last_events: how many of the history's last events to print.
         timeout: seconds before the demo gives up on the execution.
+        json: print the summary as one JSON object on ``out`` (progress then goes to stderr).
     """
 
     client_options: Dict[str, Any] = field(default_factory=dict)
@@ -57,6 +59,7 @@ class DemoOptions:
     work_ms: int = 10
     last_events: int = 10
     timeout: float = 120.0
+    json: bool = False
 
 
 # -- the processes ----------------------------------------------------------------------------
@@ -107,31 +110,24 @@ def _history(swf: Any, domain: str, execution: Dict[str, str]) -> List[Dict[str,
     return events
 
 
-def _summary(progress: Progress, events: List[Dict[str, Any]], options: DemoOptions, wall: float,
-             execution: Dict[str, str]) -> List[str]:
-    start = events[0].get("eventTimestamp", 0) if events else 0
-    close = progress.close_event.get("eventTimestamp", start) if progress.close_event else start
-    duration = max(float(close) - float(start), 1e-6)
-    # Throughput over the activities' own span (first scheduled to last completed), so the
-    # processes' start-up and the wait for the timer and the signal do not count.
-    scheduled = [e["eventTimestamp"] for e in events if e.get("eventType") == "ActivityTaskScheduled"]
-    completed = [e["eventTimestamp"] for e in events if e.get("eventType") == "ActivityTaskCompleted"]
-    span = max(float(max(completed)) - float(min(scheduled)), 1e-6) if scheduled and completed else 0.0
-    lines = ["",
-             "workflow:    %s (run %s) %s" % (execution["workflowId"], execution["runId"], progress.close_status),
-             "activities:  %d completed, %d retried, %d worker processes" % (progress.completed, progress.retried, options.workers),
-             "timer:       %s" % progress.timer,
-             "signal:      %s" % ("received" if progress.signaled else "missing"),
-             "events:      %d" % progress.events,
-             "elapsed:     %.2f s in the workflow, %.2f s in all" % (duration, wall),
-             "throughput:  %.1f activities/s (%d activities in %.2f s, first scheduled to last completed)" % (
-                 progress.completed / span if span else 0.0, progress.completed, span)]
-    attributes = (progress.close_event or {}).get("workflowExecutionCompletedEventAttributes", {})
-    if "result" in attributes:
-        lines.append("result:      %s (expected sum %d)" % (attributes["result"], fan_out.expected_result(options.activities)))
-    lines += ["", "last %d events:" % min(options.last_events, len(events)),
-              render_table(["ID", "TIME", "EVENT", "DETAILS"], event_rows(events[-options.last_events:]))]
-    return lines
+@contextlib.contextmanager
+def _endpoint(options: DemoOptions, chatter: TextIO) -> Iterator[Dict[str, Any]]:
+    """Layer1 options for the chosen endpoint; without one, an embedded server on a temporary database."""
+    if options.endpoint_url is not None:
+        print("SWF endpoint %s" % options.endpoint_url, file=chatter)
+        yield dict(options.client_options, endpoint_url=options.endpoint_url)
+        return
+    from swfkit.server import SWFServer
+
+    with tempfile.TemporaryDirectory(prefix="swfkit-demo-") as workdir:
+        database = os.path.join(workdir, "demo.sqlite3")
+        server = SWFServer(db=database, poll_timeout=1.0)  # short polls: the pools stop within a second
+        server.start()
+        try:
+            print("embedded SWF server at %s (database %s)" % (server.endpoint_url, database), file=chatter)
+            yield dict(LOCAL_CREDENTIALS, region=LOCAL_REGION, endpoint_url=server.endpoint_url)
+        finally:
+            server.stop()
 
 
 def run_demo(options: DemoOptions, out: Optional[TextIO] = None) -> int:
@@ -145,66 +141,69 @@ def run_demo(options: DemoOptions, out: Optional[TextIO] = None) -> int:
         DemoFailed: the execution did not close in time, or a demo process died.
         SWFError: the endpoint refused or could not be reached.
     """
+    from swfkit.actors import ensure_registered
+    from swfkit.layer1 import Layer1
+
     out = out if out is not None else sys.stdout
+    chatter = sys.stderr if options.json else out  # progress never mixes with the JSON
     begun = time.monotonic()
-    server, workdir = None, None
-    pools: List[ActorPool] = []
+    remote = options.endpoint_url is not None
     # Stopping waits for the current long poll: 1 s on the embedded server, up to 60 s on SWF.
-    shutdown = 10.0 if options.endpoint_url is None else 75.0
-    try:
-        if options.endpoint_url is None:
-            from swfkit.server import SWFServer
-
-            workdir = tempfile.TemporaryDirectory(prefix="swfkit-demo-")
-            database = os.path.join(workdir.name, "demo.sqlite3")
-            server = SWFServer(db=database, poll_timeout=1.0)
-            server.start()
-            client_options = dict(LOCAL_CREDENTIALS, region=LOCAL_REGION, endpoint_url=server.endpoint_url)
-            print("embedded SWF server at %s (database %s)" % (server.endpoint_url, database), file=out)
-            interval = 0.2
-        else:
-            client_options = dict(options.client_options, endpoint_url=options.endpoint_url)
-            print("SWF endpoint %s" % options.endpoint_url, file=out)
-            interval = 2.0  # stay well under the service's throttling
-        from swfkit.actors import ensure_registered
-        from swfkit.layer1 import Layer1
-
+    shutdown, interval = (75.0, 2.0) if remote else (10.0, 0.2)  # remote: stay under throttling
+    pools: List[ActorPool] = []
+    with _endpoint(options, chatter) as client_options:
         swf = Layer1(**client_options)
-        ensure_registered(swf, options.domain, workflow_types=[fan_out.WORKFLOW_TYPE],
-                          activity_types=[fan_out.ACTIVITY_TYPE], description="swfkit demo")
-        suffix = uuid.uuid4().hex[:10]
-        # Task lists of this run only: nothing else polls them, nothing is left on them after.
-        decider_list, worker_list = "%s-%s" % (fan_out.DECIDER_TASK_LIST, suffix), "%s-%s" % (fan_out.WORKER_TASK_LIST, suffix)
-        # Fresh clients: the pools pickle the actors, and a used Layer1 may not pickle (requests.md).
-        decider = fan_out.FanOutDecider(Layer1(**client_options), options.domain, decider_list)
-        worker = fan_out.SquareWorker(Layer1(**client_options), options.domain, worker_list)
-        pools += [ActorPool(decider, 1, shutdown), ActorPool(worker, options.workers, shutdown)]
-        for pool in pools:
-            pool.start()
-        print("domain %s: 1 decider process and %d worker processes" % (options.domain, options.workers), file=out)
-        workflow_id = "fan-out-%s" % suffix
-        started = swf.start_workflow_execution(
-            domain=options.domain, workflow_id=workflow_id,
-            workflow_type={"name": fan_out.WORKFLOW_NAME, "version": fan_out.WORKFLOW_VERSION},
-            task_list={"name": decider_list}, input=fan_out.workflow_input(options.activities, options.work_ms, worker_list),
-            execution_start_to_close_timeout=str(int(options.timeout) + 60), task_start_to_close_timeout="30",
-            child_policy="TERMINATE")
-        execution = {"workflowId": workflow_id, "runId": started["runId"]}
-        print("started %s: %d activities, a %d s timer and an %r signal" % (
-            workflow_id, options.activities, fan_out.TIMER_SECONDS, fan_out.SIGNAL_NAME), file=out)
-        progress = _watch(swf, options, execution, ProgressDisplay(out), interval, pools)
-        events = _history(swf, options.domain, execution)
-        progress = read_progress(events, options.activities)
-        _stop_all(pools, shutdown)
-        for line in _summary(progress, events, options, time.monotonic() - begun, execution):
-            print(line, file=out)
-        return _verdict(progress, options)
-    finally:
-        _stop_all(pools, shutdown)
-        if server is not None:
-            server.stop()
-        if workdir is not None:
-            workdir.cleanup()
+        execution: Optional[Dict[str, str]] = None
+        progress: Optional[Progress] = None
+        try:
+            ensure_registered(swf, options.domain, workflow_types=[fan_out.WORKFLOW_TYPE],
+                              activity_types=[fan_out.ACTIVITY_TYPE], description="swfkit demo")
+            suffix = uuid.uuid4().hex[:10]
+            # Task lists of this run only: nothing else polls them, nothing is left on them after.
+            decider_list = "%s-%s" % (fan_out.DECIDER_TASK_LIST, suffix)
+            worker_list = "%s-%s" % (fan_out.WORKER_TASK_LIST, suffix)
+            pools += [ActorPool(fan_out.FanOutDecider(swf, options.domain, decider_list), 1, shutdown),
+                      ActorPool(fan_out.SquareWorker(swf, options.domain, worker_list), options.workers, shutdown)]
+            for pool in pools:
+                pool.start()
+            print("domain %s: 1 decider process and %d worker processes" % (options.domain, options.workers),
+                  file=chatter)
+            workflow_id = "fan-out-%s" % suffix
+            started = swf.start_workflow_execution(
+                domain=options.domain, workflow_id=workflow_id,
+                workflow_type={"name": fan_out.WORKFLOW_NAME, "version": fan_out.WORKFLOW_VERSION},
+                task_list={"name": decider_list},
+                input=fan_out.workflow_input(options.activities, options.work_ms, worker_list),
+                execution_start_to_close_timeout=str(int(options.timeout) + 60), task_start_to_close_timeout="30",
+                child_policy="TERMINATE")
+            execution = {"workflowId": workflow_id, "runId": started["runId"]}
+            print("started %s: %d activities, a %d s timer and an %r signal" % (
+                workflow_id, options.activities, fan_out.TIMER_SECONDS, fan_out.SIGNAL_NAME), file=chatter)
+            progress = _watch(swf, options, execution, ProgressDisplay(chatter), interval, pools)
+            events = _history(swf, options.domain, execution)
+            progress = read_progress(events, options.activities)
+            if remote:
+                print("stopping the decider and workers: their current long polls may take up to 60 s to return",
+                      file=chatter)
+            _stop_all(pools, shutdown)
+            summary = summarize(events, progress, execution=execution, workers=options.workers,
+                                expected_sum=fan_out.expected_result(options.activities),
+                                wall_seconds=time.monotonic() - begun, last_events=options.last_events)
+            _report(summary, options, out)
+            return _verdict(progress, options)
+        finally:
+            _stop_all(pools, shutdown)
+            if execution is not None and (progress is None or not progress.closed):
+                _terminate(swf, options.domain, execution)
+
+
+def _terminate(swf: Any, domain: str, execution: Dict[str, str]) -> None:
+    """Leave no open execution behind on a failed or interrupted run (best effort, logged)."""
+    try:
+        swf.terminate_workflow_execution(domain=domain, workflow_id=execution["workflowId"],
+                                         run_id=execution["runId"], reason="swfkit demo stopped early")
+    except SWFError as error:
+        log.warning("could not terminate %s: %s", execution["workflowId"], error)
 
 
 def _watch(swf: Any, options: DemoOptions, execution: Dict[str, str], display: ProgressDisplay,
@@ -233,6 +232,15 @@ def _watch(swf: Any, options: DemoOptions, execution: Dict[str, str], display: P
             raise DemoFailed("the execution did not close within %.0f s (%d/%d activities done)" % (
                 options.timeout, progress.completed, options.activities))
         time.sleep(interval)
+
+
+def _report(summary: DemoSummary, options: DemoOptions, out: TextIO) -> None:
+    if options.json:
+        json.dump(summary.to_dict(), out, indent=2, sort_keys=True)
+        out.write("\n")
+    else:
+        out.write("\n" + "\n".join(summary.lines()) + "\n")
+    out.flush()
 
 
 def _stop_all(pools: List[ActorPool], shutdown: float) -> None:

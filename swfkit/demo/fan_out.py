@@ -16,6 +16,7 @@ from typing import Any, Optional
 
 from swfkit.actors import ActivityTypeRegistration, Decider, WorkflowTypeRegistration, Worker, activity
 from swfkit.decisions import Decisions
+from swfkit.spec.limits import MAX_OPEN_ACTIVITIES
 
 DOMAIN = "swfkit-demo"
 WORKFLOW_NAME, WORKFLOW_VERSION = "fan-out-fan-in", "1"
@@ -26,6 +27,9 @@ TIMER_ID = "cool-down"
 TIMER_SECONDS = 1
 SIGNAL_NAME = "approve"
 MAX_ATTEMPTS = 3
+#: The most activities one demo run may have: SWF closes a history at 25,000 events, and each
+#: activity costs 3 events plus its share of the decision tasks'.
+MAX_ACTIVITIES = 3_000
 #: Activity timeouts the decider asks for (seconds): a lost worker's task comes back quickly.
 ACTIVITY_TIMEOUTS = {"schedule_to_start_timeout": 60, "start_to_close_timeout": 30,
                      "schedule_to_close_timeout": 120, "heartbeat_timeout": "NONE"}
@@ -62,39 +66,44 @@ class FanOutDecider(Decider):
     workflow_types = [WORKFLOW_TYPE]
 
     def decide(self, task: Any) -> Decisions:
-        """Decide from the folded state alone, so any decider process can take any task."""
+        """Decide from the folded state alone, so any decider process can take any task.
+
+        At most ``MAX_OPEN_ACTIVITIES`` (SWF's limit, 1,000) activities are open at once: the rest
+        are scheduled as earlier ones close.
+        """
         settings = json.loads(task.input or "{}")
         count, work_ms = int(settings.get("count", 100)), int(settings.get("work_ms", 0))
         worker_list = settings.get("task_list", WORKER_TASK_LIST)
         state = task.state
         decisions = Decisions()
-        if not state.activities and TIMER_ID not in state.timers:
-            for index in range(count):
-                self._schedule(decisions, index, work_ms, worker_list)
+        if TIMER_ID not in state.timers:
             decisions.start_timer(TIMER_ID, TIMER_SECONDS)
-            return decisions
-        results = 0
-        completed = 0
+        room = MAX_OPEN_ACTIVITIES - sum(1 for entry in state.activities.values() if entry.is_open)
+        total = completed = 0
         for index in range(count):
             entry = state.activities.get(activity_id(index))
-            if entry is None:
-                self._schedule(decisions, index, work_ms, worker_list)
-            elif entry.status == "completed":
+            if entry is not None and entry.status == "completed":
                 completed += 1
-                results += json.loads(entry.result)["square"]
-            elif entry.status in ("failed", "timed_out", "canceled", "schedule_failed"):
+                total += json.loads(entry.result)["square"]
+                continue
+            if entry is not None and entry.is_open:
+                continue
+            if entry is not None:  # failed, timed out, canceled or could not be scheduled: retry
                 attempts = len(entry.attempts) + 1  # the earlier closed attempts, plus this one
                 if attempts >= MAX_ATTEMPTS:
-                    decisions.fail_workflow_execution(
+                    given_up = Decisions()
+                    given_up.fail_workflow_execution(
                         reason="activity %s gave up" % activity_id(index),
                         details="%s after %d attempts: %s" % (
                             entry.status, attempts, entry.reason or entry.timeout_type or entry.cause or ""))
-                    return decisions
+                    return given_up
+            if room > 0:
                 self._schedule(decisions, index, work_ms, worker_list)
+                room -= 1
         timer = state.timers.get(TIMER_ID)
         approved = any(signal.name == SIGNAL_NAME for signal in state.signals)
         if completed == count and timer is not None and timer.status == "fired" and approved:
-            decisions.complete_workflow_execution(result=json.dumps({"count": count, "sum": results}))
+            decisions.complete_workflow_execution(result=json.dumps({"count": count, "sum": total}))
         return decisions
 
     def execution_context(self, task: Any) -> Optional[str]:

@@ -66,8 +66,8 @@ def read_progress(events: List[Dict[str, Any]], total: int) -> Progress:
 def progress_line(progress: Progress, elapsed: float, tty: bool) -> str:
     """The status line: bar (terminal only), activities, timer, signal, events, time."""
     done = progress.completed
-    text = "%3d/%d activities  timer %-7s  signal %-8s  %4d events  %5.1f s" % (
-        done, progress.total, progress.timer, "received" if progress.signaled else "pending",
+    text = "%*d/%d activities  timer %-7s  signal %-8s  %4d events  %5.1f s" % (
+        len(str(progress.total)), done, progress.total, progress.timer, "received" if progress.signaled else "pending",
         progress.events, elapsed)
     if progress.retried:
         text += "  (%d retried)" % progress.retried

@@ -53,6 +53,10 @@ class Activity:
         self.name, self.version = registration.name, registration.version
         self.retry, self.backoff, self.idempotent = retry, backoff, idempotent
         self.serializer = serializer
+        # Precomputed for the replay's hot path.
+        self.wire_type = {"name": self.name, "version": self.version}
+        self.short_name = len(self.name) <= 200
+        self.submit_where = "submit(%s)" % self.name
         functools.update_wrapper(self, func)  # type: ignore[arg-type]
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

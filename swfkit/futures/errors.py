@@ -45,7 +45,9 @@ class ActivityFailed(FutureError):
 
     def __init__(self, activity_id: str, reason: Optional[str], details: Optional[str], attempts: int) -> None:
         self.activity_id, self.reason, self.details, self.attempts = activity_id, reason, details, attempts
-        super().__init__("activity %s failed after %d attempt(s): %s" % (activity_id, attempts, reason))
+        lines = [line for line in (details or "").splitlines() if line.strip()]
+        last = " (%s)" % lines[-1].strip()[:200] if lines else ""
+        super().__init__("activity %s failed after %d attempt(s): %s%s" % (activity_id, attempts, reason, last))
 
     def __reduce__(self) -> Any:
         return (type(self), (self.activity_id, self.reason, self.details, self.attempts))

@@ -1,9 +1,9 @@
 """Deterministic ids for what a workflow asks for: the same code on the same history gets the same ids.
 
 Activities are numbered in submission order (``"3-resize"``), or named by a hash of type and
-input when ``idempotent=True`` (``swfkit.decisions.activity_id_for``). The number comes first so
-that replayed code submitting another activity at the same position collides with the recorded
-id and is caught by the determinism guard instead of silently scheduling something new.
+input when ``idempotent=True`` (``swfkit.decisions.activity_id_for``). The number comes first:
+replayed code that submits another activity at the same position is matched with the recorded
+one by its number and caught by the determinism guard, instead of silently scheduling garbage.
 """
 from __future__ import annotations
 

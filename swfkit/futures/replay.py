@@ -9,6 +9,7 @@ point goes out in one response. Returning completes the execution, raising fails
 from __future__ import annotations
 
 import bisect
+import gc
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Tuple
 
@@ -83,6 +84,7 @@ class ReplayContext(Requests):
         self.closed = False
         self.instance: Any = None
         self._signal_cursor = 0
+        self._handlers = bool(self.definition.signal_handlers)
         Requests.__init__(self)
 
     # -- the replay position ------------------------------------------------------------------------
@@ -92,7 +94,8 @@ class ReplayContext(Requests):
         if event_id > self.position:
             index = bisect.bisect_left(self.boundaries, event_id)
             self.position = self.boundaries[index] if index < len(self.boundaries) else event_id
-        self._deliver_signals(self.position)
+        if self._handlers:
+            self._deliver_signals(self.position)
 
     def block(self, future: Any) -> None:
         """``future`` is not in the history yet: end this decision (after delivering every signal)."""
@@ -147,7 +150,18 @@ class ReplayContext(Requests):
             return ReplayOutcome((), "closed")
         if execution.cancel_requested and not self.definition.handles_cancel:
             return ReplayOutcome((cancel_workflow_execution(details="cancel requested"),), "canceled")
-        close, outcome = self._run(execution.input)
+        # The cyclic GC is paused while ``run`` replays: a replay allocates a burst of short-lived
+        # futures next to a large, long-lived state, and full collections rescanning that state made
+        # replaying 20,000 activities 2.5x slower per activity than 1,000. Reference counting still frees
+        # everything as usual; collection resumes (if it was on) as soon as the replay ends.
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            close, outcome = self._run(execution.input)
+        finally:
+            if paused:
+                gc.enable()
         decisions = self.buffer.finish(close, self.current, ids.wake_timer_id(self.current))
         if close is None or not decisions or decisions[-1] is not close:
             status = "blocked"

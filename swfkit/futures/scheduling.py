@@ -43,7 +43,7 @@ class DecisionBuffer:
         self.used = 2  # "[]"
         self.sent: List[Decision] = []
         self.keys: Dict[Hashable, Decision] = {}
-        self.queued = 0      # activities waiting for a free slot
+        self.waiting: set = set()  # keys of activities waiting for a free slot
         self.deferred = 0    # decisions left for the next response
 
     def add(self, decision: Decision, key: Optional[Hashable] = None) -> bool:
@@ -65,7 +65,7 @@ class DecisionBuffer:
     def schedule_activity(self, decision: Decision, key: Hashable) -> bool:
         """Add a ScheduleActivityTask if a slot is free; else queue it for a later decision."""
         if self.slots <= 0:
-            self.queued += 1
+            self.waiting.add(key)
             return False
         if self.add(decision, key):
             self.slots -= 1
@@ -74,6 +74,9 @@ class DecisionBuffer:
 
     def remove(self, key: Hashable) -> bool:
         """Take back a decision of this response (a cancelled submission); True if there was one."""
+        if key in self.waiting:
+            self.waiting.discard(key)
+            return True
         decision = self.keys.pop(key, None)
         if decision is None:
             return False
@@ -82,6 +85,11 @@ class DecisionBuffer:
         if decision.decision_type == "ScheduleActivityTask":
             self.slots += 1
         return True
+
+    @property
+    def queued(self) -> int:
+        """How many activities wait for a free slot."""
+        return len(self.waiting)
 
     @property
     def holding(self) -> bool:

@@ -8,6 +8,7 @@ types on the command line).
 from __future__ import annotations
 
 import json
+import json.scanner
 from typing import Any, Dict, Optional, Protocol, Tuple
 
 from swfkit.exceptions import ValidationError
@@ -24,16 +25,51 @@ class Serializer(Protocol):
     def loads(self, text: str) -> Any: ...  # pragma: no cover - protocol
 
 
+def _not_serializable(value: Any) -> Any:
+    raise TypeError("Object of type %s is not JSON serializable" % type(value).__name__)
+
+
+def _make_encoder() -> Any:
+    """A reusable compact encoder. json.dumps builds a new encoder per call; replaying thousands of
+    submissions makes that the cost that matters, so the C encoder is built once."""
+    encoder = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
+    c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+    if c_make_encoder is None:  # pragma: no cover - Pythons without the C accelerator
+        return encoder.encode
+    # markers=None: no circular-reference bookkeeping (a cycle ends in RecursionError, translated below)
+    c_encoder = c_make_encoder(None, _not_serializable, json.encoder.encode_basestring_ascii, None, ":", ",",
+                               False, False, False)
+
+    def encode(value: Any) -> str:
+        try:
+            return "".join(c_encoder(value, 0))
+        except RecursionError:
+            raise ValueError("circular reference or nesting too deep") from None
+    return encode
+
+
 class JSONSerializer:
     """Compact JSON; refuses NaN/Infinity (not JSON) and anything ``json`` cannot encode."""
 
+    def __init__(self) -> None:
+        self._encode = _make_encoder()
+        decoder = json.JSONDecoder()
+        self._decode = decoder.decode
+        self._scan = getattr(json.scanner, "c_make_scanner", json.scanner.py_make_scanner)(decoder)
+
     def dumps(self, value: Any) -> str:
         """Encode ``value`` (raises TypeError/ValueError if it is not JSON-serializable)."""
-        return json.dumps(value, separators=(",", ":"), allow_nan=False)
+        return self._encode(value)
 
     def loads(self, text: str) -> Any:
-        """Decode ``text``."""
-        return json.loads(text)
+        """Decode ``text`` (raises ValueError if it is not JSON)."""
+        try:
+            value, end = self._scan(text, 0)  # the scanner alone: no whitespace handling
+            if end == len(text):
+                return value
+        except (StopIteration, IndexError):
+            pass
+        return self._decode(text)  # leading/trailing whitespace, or the precise error
 
     def __repr__(self) -> str:
         return "JSONSerializer()"
@@ -61,12 +97,18 @@ def encode_args(serializer: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any], 
     Raises:
         ValidationError: an argument is not serializable (path names it) or the input is too long.
     """
-    for index, value in enumerate(args):  # find the culprit first, for a precise path
-        _dumps(serializer, value, where, "args[%d]" % index)
-    for key, value in kwargs.items():
-        _dumps(serializer, value, where, "kwargs[%r]" % key)
     payload: Any = list(args) if not kwargs else {"args": list(args), "kwargs": dict(kwargs)}
-    return _dumps(serializer, payload, where, "input")
+    try:
+        text = serializer.dumps(payload)
+    except (TypeError, ValueError, OverflowError):
+        for index, value in enumerate(args):  # find the culprit, for a precise path
+            _dumps(serializer, value, where, "args[%d]" % index)
+        for key, value in kwargs.items():
+            _dumps(serializer, value, where, "kwargs[%r]" % key)
+        return _dumps(serializer, payload, where, "input")
+    if type(text) is not str or len(text) > MAX_DATA_LENGTH:
+        return _dumps(serializer, payload, where, "input")  # raises the precise error
+    return text
 
 
 def decode_args(serializer: Any, text: Optional[str]) -> Tuple[Tuple[Any, ...], Dict[str, Any]]:

@@ -37,7 +37,8 @@ class Workflow:
             WorkflowUsageError: ``target`` is neither, or the workflow already closed.
             ValidationError: an argument is not serializable or the input is too long.
         """
-        return self._ctx.submit(target, args, kwargs)
+        ctx = self._swfkit_context
+        return (ctx if ctx is not None else self._ctx).submit(target, args, kwargs)
 
     def timer(self, seconds: Union[int, float]) -> Future:
         """Start a timer (whole seconds, rounded up); its future succeeds with None when it fires."""

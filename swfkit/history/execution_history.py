@@ -26,8 +26,10 @@ def _task_list(task_list: Union[str, Mapping[str, Any]]) -> Dict[str, Any]:
 
 
 def _execution(execution: Any) -> Dict[str, str]:
-    if isinstance(execution, Mapping) and "workflowId" in execution:
-        return {key: execution[key] for key in ("workflowId", "runId") if execution.get(key)}
+    if isinstance(execution, Mapping) and isinstance(execution.get("workflowId"), str):
+        if not isinstance(execution.get("runId"), str):
+            raise HistoryError("execution: runId is required to read a run's history, got %r" % (execution,))
+        return {"workflowId": execution["workflowId"], "runId": execution["runId"]}
     if isinstance(execution, tuple) and len(execution) == 2:
         return {"workflowId": execution[0], "runId": execution[1]}
     workflow_id, run_id = getattr(execution, "workflow_id", None), getattr(execution, "run_id", None)
@@ -50,7 +52,8 @@ class History:
     """The events of one workflow execution run, in ascending event id order.
 
     Build it with ``from_events``, ``from_pages``, ``for_decision_task`` or ``for_execution``;
-    pages are fetched only when an event beyond those already read is needed.
+    pages are fetched only when an event beyond those already read is needed. Pages must come in
+    SWF's default order (``reverseOrder`` unset): the fold checks that event ids follow on.
 
     Attributes:
         started_event_id: for a decision task, the DecisionTaskStarted id of the task (else None).

@@ -76,6 +76,7 @@ def _attempt_rows(row: Optional[Tuple[Any, ...]]) -> Tuple[Any, ...]:
 
 
 def activity_scheduled(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """ActivityTaskScheduled: a new activity, or a new attempt of a closed id."""
     activity_id = a["activityId"]
     old = s._activities.get(activity_id)
     move(ACTIVITY, "activity", activity_id, None if old is None else old[STATUS], event_type, event_id)
@@ -87,6 +88,7 @@ def activity_scheduled(s: Any, raw: Mapping[str, Any], event_id: int, event_type
 
 
 def schedule_activity_failed(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """ScheduleActivityTaskFailed: the decision was refused."""
     activity_id = a["activityId"]
     cause = a["cause"]
     old = s._activities.get(activity_id)
@@ -101,6 +103,7 @@ def schedule_activity_failed(s: Any, raw: Mapping[str, Any], event_id: int, even
 
 
 def activity_started(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """ActivityTaskStarted: a worker picked the task up."""
     old = _activity_row(s, a, event_id, event_type)
     status = move(ACTIVITY, "activity", old[ID], old[STATUS], event_type, event_id)
     s._activities[old[ID]] = old[:STATUS] + (status,) + old[TYPE:STARTED] + (event_id, 0, a.get("identity")) \
@@ -109,6 +112,7 @@ def activity_started(s: Any, raw: Mapping[str, Any], event_id: int, event_type: 
 
 def _activity_closer(result: bool = False, reason: bool = False, timeout: bool = False) -> Step:
     def activity_closed(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+        """ActivityTaskCompleted/Failed/TimedOut/Canceled: the attempt closes."""
         old = _activity_row(s, a, event_id, event_type)
         activity_id = old[ID]
         status = move(ACTIVITY, "activity", activity_id, old[STATUS], event_type, event_id)
@@ -124,6 +128,7 @@ def _activity_closer(result: bool = False, reason: bool = False, timeout: bool =
 
 
 def activity_cancel_requested(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """ActivityTaskCancelRequested: the decider asked to cancel."""
     activity_id = a["activityId"]
     old = s._activities.get(activity_id)
     status = move(ACTIVITY, "activity", activity_id, None if old is None else old[STATUS], event_type, event_id)
@@ -133,6 +138,7 @@ def activity_cancel_requested(s: Any, raw: Mapping[str, Any], event_id: int, eve
 # -- Lambda functions ----------------------------------------------------------------------------
 
 def lambda_scheduled(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """LambdaFunctionScheduled: a new Lambda function, or a new attempt of a closed id."""
     lambda_id = a["id"]
     old = s.lambdas.get(lambda_id)
     move(LAMBDA, "lambda", lambda_id, None if old is None else old.status, event_type, event_id)
@@ -143,6 +149,7 @@ def lambda_scheduled(s: Any, raw: Mapping[str, Any], event_id: int, event_type: 
 
 
 def schedule_lambda_failed(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """ScheduleLambdaFunctionFailed: the decision was refused."""
     lambda_id = a["id"]
     cause = a["cause"]
     old = s.lambdas.get(lambda_id)
@@ -157,6 +164,7 @@ def schedule_lambda_failed(s: Any, raw: Mapping[str, Any], event_id: int, event_
 
 def _lambda_step(started: bool = False, closes: bool = False) -> Step:
     def lambda_moved(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+        """LambdaFunctionStarted/Completed/Failed/TimedOut, StartLambdaFunctionFailed."""
         old = _lambda_by_scheduled(s, s._lambda_ids, s.lambdas, "lambda", a, event_id, event_type)
         status = move(LAMBDA, "lambda", old.lambda_id, old.status, event_type, event_id)
         if closes and not started and "startedEventId" in a:
@@ -174,6 +182,7 @@ def _lambda_step(started: bool = False, closes: bool = False) -> Step:
 # -- decision tasks: rows in DecisionTaskState field order ------------------------------------------
 
 def decision_scheduled(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """DecisionTaskScheduled: a decision task waits for a decider."""
     s._decision_tasks[event_id] = (event_id, "scheduled", 0, 0, None, None, None)
     s._open_decision_task = event_id
 
@@ -195,12 +204,14 @@ def _check_decision_started(row: Tuple[Any, ...], a: Mapping[str, Any], event_id
 
 
 def decision_started(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """DecisionTaskStarted: a decider holds the task."""
     row = _decision_row(s, a, event_id, event_type)
     status = move(DECISION_TASK, "decision task", row[0], row[1], event_type, event_id)
     s._decision_tasks[row[0]] = (row[0], status, event_id, 0, a.get("identity"), None, None)
 
 
 def decision_completed(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """DecisionTaskCompleted: the decider answered."""
     row = _decision_row(s, a, event_id, event_type)
     status = move(DECISION_TASK, "decision task", row[0], row[1], event_type, event_id)
     _check_decision_started(row, a, event_id, event_type)
@@ -209,6 +220,7 @@ def decision_completed(s: Any, raw: Mapping[str, Any], event_id: int, event_type
 
 
 def decision_timed_out(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """DecisionTaskTimedOut: the decider did not answer in time."""
     row = _decision_row(s, a, event_id, event_type)
     status = move(DECISION_TASK, "decision task", row[0], row[1], event_type, event_id)
     _check_decision_started(row, a, event_id, event_type)

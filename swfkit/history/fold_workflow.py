@@ -24,6 +24,7 @@ from swfkit.history.records import (
 
 
 def execution_started(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """WorkflowExecutionStarted: the run opens."""
     s.execution = ExecutionInfo(
         "open", a["workflowType"], a.get("input"), a["taskList"], a.get("tagList"),
         a.get("parentWorkflowExecution"), a.get("parentInitiatedEventId"), a.get("continuedExecutionRunId"),
@@ -33,6 +34,7 @@ def execution_started(s: Any, raw: Mapping[str, Any], event_id: int, event_type:
 
 
 def execution_closed(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """The six close events: the run closes with its close status."""
     s.execution = dataclasses.replace(
         s.execution, status="closed", close_status=CLOSE_STATUS[event_type], close_event_id=event_id,
         result=a.get("result"), reason=a.get("reason"), details=a.get("details"),
@@ -42,10 +44,12 @@ def execution_closed(s: Any, raw: Mapping[str, Any], event_id: int, event_type: 
 
 
 def execution_cancel_requested(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """WorkflowExecutionCancelRequested: someone asked the run to cancel."""
     s.execution = dataclasses.replace(s.execution, cancel_requested=True)
 
 
 def execution_signaled(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """WorkflowExecutionSignaled: a signal arrived."""
     s.signals.append(SignalRecord(a["signalName"], a.get("input"), event_id, a.get("externalWorkflowExecution"),
                                   a.get("externalInitiatedEventId")))
 
@@ -53,6 +57,7 @@ def execution_signaled(s: Any, raw: Mapping[str, Any], event_id: int, event_type
 def _decision_failure(target: Optional[str]) -> Step:
     """A refused decision that changes no entity: only recorded in ``decision_failures``."""
     def decision_failed(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+        """A refused decision recorded in ``decision_failures``."""
         s.decision_failures.append(DecisionFailure(event_id, event_type, a.get("cause"),
                                                    a.get(target) if target else None,
                                                    a.get("decisionTaskCompletedEventId")))
@@ -60,6 +65,7 @@ def _decision_failure(target: Optional[str]) -> Step:
 
 
 def marker_recorded(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """MarkerRecorded: one more record under the marker's name."""
     name = a["markerName"]
     records = s.markers.get(name)
     if records is None:
@@ -70,6 +76,7 @@ def marker_recorded(s: Any, raw: Mapping[str, Any], event_id: int, event_type: s
 # -- timers --------------------------------------------------------------------------------------
 
 def timer_started(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """TimerStarted: a timer opens (a fired or canceled id may be reused)."""
     timer_id = a["timerId"]
     old = s.timers.get(timer_id)
     move(TIMER, "timer", timer_id, None if old is None else old.status, event_type, event_id)
@@ -78,6 +85,7 @@ def timer_started(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str
 
 
 def start_timer_failed(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """StartTimerFailed: the decision was refused."""
     timer_id = a["timerId"]
     old = s.timers.get(timer_id)
     old_status = None if old is None else old.status
@@ -88,6 +96,7 @@ def start_timer_failed(s: Any, raw: Mapping[str, Any], event_id: int, event_type
 
 
 def timer_closed(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """TimerFired / TimerCanceled: the timer closes."""
     timer_id = a["timerId"]
     old = s.timers.get(timer_id)
     status = move(TIMER, "timer", timer_id, None if old is None else old.status, event_type, event_id)
@@ -103,6 +112,7 @@ def timer_closed(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str,
 # -- child workflows -----------------------------------------------------------------------------
 
 def child_initiated(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """StartChildWorkflowExecutionInitiated: a child is being started."""
     workflow_id = a["workflowId"]
     old = s.children.get(workflow_id)
     old_status = None if old is None else old.status
@@ -116,6 +126,7 @@ def child_initiated(s: Any, raw: Mapping[str, Any], event_id: int, event_type: s
 
 
 def start_child_failed(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """StartChildWorkflowExecutionFailed: the child could not be started."""
     workflow_id = a["workflowId"]
     initiated = a["initiatedEventId"]
     failure = DecisionFailure(event_id, event_type, a["cause"], workflow_id, a.get("decisionTaskCompletedEventId"))
@@ -152,6 +163,7 @@ def _child_by_initiated(s: Any, a: Mapping[str, Any], event_id: int, event_type:
 
 
 def child_started(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """ChildWorkflowExecutionStarted: the child runs (its run id is known)."""
     old = _child_by_initiated(s, a, event_id, event_type)
     status = move(CHILD, "child workflow", old.workflow_id, old.status, event_type, event_id)
     s.children[old.workflow_id] = dataclasses.replace(old, status=status, run_id=a["workflowExecution"]["runId"],
@@ -159,6 +171,7 @@ def child_started(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str
 
 
 def child_closed(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """ChildWorkflowExecution Completed/Failed/TimedOut/Canceled/Terminated."""
     old = _child_by_initiated(s, a, event_id, event_type)
     status = move(CHILD, "child workflow", old.workflow_id, old.status, event_type, event_id)
     if a["startedEventId"] != old.started_event_id:
@@ -174,17 +187,20 @@ def child_closed(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str,
 # -- signals and cancel requests sent to other executions ----------------------------------------
 
 def signal_initiated(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """SignalExternalWorkflowExecutionInitiated: a signal is on its way."""
     s.external_signals[event_id] = ExternalSignalState(event_id, "initiated", a["workflowId"], a.get("runId"),
                                                        a["signalName"], a.get("input"), a.get("control"))
 
 
 def cancel_initiated(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+    """RequestCancelExternalWorkflowExecutionInitiated: a cancel request is on its way."""
     s.external_cancel_requests[event_id] = ExternalCancelState(event_id, "initiated", a["workflowId"],
                                                                a.get("runId"), a.get("control"))
 
 
 def _external_step(attribute: str, kind: str, table: Any, failure: bool) -> Step:
     def external_moved(s: Any, raw: Mapping[str, Any], event_id: int, event_type: str, a: Mapping[str, Any]) -> None:
+        """The outcome of a signal or cancel request sent to another execution."""
         initiated = a["initiatedEventId"]
         records: Dict[int, Any] = getattr(s, attribute)
         old = records.get(initiated)

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from typing import Any, Dict, Iterator, Mapping, Optional, Tuple
 
 from swfkit.exceptions import ServiceError, TransportError, ValidationError
 from swfkit.layer1 import endpoints
-from swfkit.layer1.faults import from_answer
 from swfkit.layer1.domain_operations import DomainOperations
 from swfkit.layer1.execution_operations import ExecutionOperations
+from swfkit.layer1.faults import from_answer
+from swfkit.layer1.input_checks import input_check
 from swfkit.layer1.operation_names import WIRE_NAMES
-from swfkit.layer1.task_operations import TaskOperations
-from swfkit.layer1.type_operations import TypeOperations
 from swfkit.layer1.pagination import operation_name, pages
 from swfkit.layer1.retries import RetryPolicy
 from swfkit.layer1.signing import Signer, host_header
+from swfkit.layer1.task_operations import TaskOperations
 from swfkit.layer1.transport import Transport, request_id
-from swfkit.layer1.input_checks import input_check
+from swfkit.layer1.type_operations import TypeOperations
 from swfkit.spec import METADATA
 from swfkit.spec.limits import LONG_POLL_READ_TIMEOUT_SECONDS
 
@@ -83,10 +84,21 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
         self._long_poll_timeout = (connect, max(read, float(LONG_POLL_READ_TIMEOUT_SECONDS)))
         self.retry_policy = RetryPolicy(endpoints.max_attempts(max_attempts))
         self._signer = Signer(credentials, self.region)
-        self._transport = Transport(self.endpoint_url, pool_size=pool_size, trust_env=trust_env)
+        self._pool_size = endpoints.pool_size(pool_size)
+        self._trust_env = trust_env
+        # Opened on the first call: building a client stays cheap (no requests import, no proxy
+        # lookup) for programs that create one and may never call.
+        self._transport: Optional[Transport] = None
+        self._transport_lock = threading.Lock()
         self._user_agent = _user_agent()
         self._host = host_header(self.endpoint_url)
         self._prepared: Dict[str, Tuple[Any, Dict[str, str], Tuple[float, float]]] = {}
+
+    def _open_transport(self) -> Transport:
+        with self._transport_lock:
+            if self._transport is None:
+                self._transport = Transport(self.endpoint_url, pool_size=self._pool_size, trust_env=self._trust_env)
+            return self._transport
 
     def _prepare(self, operation: str) -> Tuple[Any, Dict[str, str], Tuple[float, float]]:
         validate = input_check(operation)
@@ -118,6 +130,7 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
         prepared = self._prepared.get(operation) or self._prepare(operation)
         validate, headers, timeout = prepared
         body = json.dumps(validate({} if params is None else params)).encode("utf-8")
+        transport = self._transport or self._open_transport()
         attempt = 0
         while True:
             attempt += 1
@@ -126,7 +139,7 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
             signed["Accept-Encoding"] = "identity"
             signed["Content-Length"] = str(len(body))
             try:
-                answer = self._transport.send(operation, signed, body, timeout)
+                answer = transport.send(operation, signed, body, timeout)
             except TransportError as error:
                 if self.retry_policy.should_retry(error, attempt):
                     logger.info("retrying %s after attempt %d: %s", operation, attempt, error)
@@ -184,8 +197,11 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
         return (_rebuild, (self.region, self.endpoint_url.rstrip("/"), options))
 
     def close(self) -> None:
-        """Close the client's connections."""
-        self._transport.close()
+        """Close the client's connections (a later call opens new ones)."""
+        with self._transport_lock:
+            transport, self._transport = self._transport, None
+        if transport is not None:
+            transport.close()
 
     def __enter__(self) -> "Layer1":
         return self

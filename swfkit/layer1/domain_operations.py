@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional, Sequence
 
-from swfkit.layer1.operation_names import OperationsBase, Timestamp
+from swfkit.layer1.operation_names import OperationsBase
 
 _ORDER_ListDomains = ("nextPageToken", "registrationStatus", "maximumPageSize", "reverseOrder",)
 _ORDER_RegisterDomain = ("name", "description", "workflowExecutionRetentionPeriodInDays", "tags",)

@@ -123,3 +123,10 @@ def timeouts(connect: float, read: float) -> Tuple[float, float]:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise ConfigurationError("%s must be a positive number of seconds, got %r" % (name, value))
     return float(connect), float(read)
+
+
+def pool_size(size: int) -> int:
+    """A checked connection pool size."""
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ConfigurationError("pool_size must be a whole number >= 1, got %r" % (size,))
+    return size

@@ -2,11 +2,7 @@
 # fmt: off
 from __future__ import annotations
 
-import datetime
-from typing import Any, Dict, Mapping, Optional, Union
-
-#: A timestamp argument: an aware (or UTC naive) datetime, or epoch seconds.
-Timestamp = Union[datetime.datetime, int, float]
+from typing import Any, Dict, Mapping, Optional
 
 #: snake_case argument name -> wire member name, per operation.
 WIRE_NAMES: Dict[str, Dict[str, str]] = {

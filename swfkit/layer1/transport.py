@@ -71,12 +71,9 @@ class Transport:
 
     def __init__(self, endpoint_url: str, *, pool_size: int = 10, trust_env: bool = True) -> None:
         import requests
+        import urllib3.exceptions
         from requests.utils import get_environ_proxies
 
-        if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 1:
-            from swfkit.exceptions import ConfigurationError
-
-            raise ConfigurationError("pool_size must be a whole number >= 1, got %r" % (pool_size,))
         self.endpoint_url = endpoint_url
         self.session = requests.Session()
         self.session.trust_env = trust_env
@@ -85,12 +82,11 @@ class Transport:
         self.session.mount("http://", self.adapter)
         self.session.mount("https://", self.adapter)
         self._prepared_request = requests.PreparedRequest
-        import urllib3.exceptions
-
-        # urllib3's own errors can escape while the body is read from ``raw``.
+        # urllib3's own errors (and bare socket errors) can escape while the body is read from ``raw``.
         self._errors = (requests.RequestException, urllib3.exceptions.HTTPError, OSError)
         self._retryable = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
-                           urllib3.exceptions.ProtocolError, urllib3.exceptions.TimeoutError, OSError)
+                           urllib3.exceptions.ProtocolError, urllib3.exceptions.TimeoutError,
+                           ConnectionError, TimeoutError)
         self._not_retryable = (requests.exceptions.SSLError, requests.exceptions.InvalidURL,
                                requests.exceptions.InvalidHeader)
         self.proxies: Dict[str, str] = get_environ_proxies(endpoint_url) if trust_env else {}

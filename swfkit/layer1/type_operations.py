@@ -6,9 +6,9 @@ Do not edit. Each method takes the operation's members as snake_case keyword arg
 # fmt: off
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional, Sequence
+from typing import Any, Dict, Mapping, Optional
 
-from swfkit.layer1.operation_names import OperationsBase, Timestamp
+from swfkit.layer1.operation_names import OperationsBase
 
 _ORDER_ListActivityTypes = ("domain", "name", "registrationStatus", "nextPageToken", "maximumPageSize", "reverseOrder",)
 _ORDER_ListWorkflowTypes = ("domain", "name", "registrationStatus", "nextPageToken", "maximumPageSize", "reverseOrder",)

@@ -79,7 +79,9 @@ class SWFServer:
             self._thread.join(5)
             self._scheduler.join()
         self._httpd.server_close()
-        self.store.close()
+        self._httpd.close_connections()
+        with self.store.lock:  # calls in flight finish first; later ones find the server closed
+            self.store.close()
 
     def fire_due_timeouts(self) -> None:
         """Fire every timeout due by the server's clock now, on the calling thread.

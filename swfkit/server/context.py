@@ -1,9 +1,8 @@
 """What every handler needs: the store, the clock, wake-ups to send after commit, settings."""
 from __future__ import annotations
 
-import contextlib
 import threading
-from typing import Any, Callable, Dict, Iterator, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Optional, Set, Tuple
 
 from swfkit.server.clock import SystemClock
 from swfkit.server.store import Store
@@ -72,37 +71,32 @@ class Context:
         if due < self.next_due:
             self._timers_changed = True
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[Any]:
-        """One API call's transaction; wake-ups go out only after it commits."""
-        with self.store.lock:
-            outer = not self.store._depth
-            if outer:
-                self._frozen = (threading.get_ident(), round(self.clock.now(), 3))
-            try:
-                with self.store.transaction() as db:
-                    yield db
-            except BaseException:
-                if outer:
-                    self._frozen = None
-                    self._wake.clear()
-                    self._timers_changed = False
-                    self.after_commit.clear()
-                raise
-            if outer:
-                self._frozen = None
-                for key in self._wake:
-                    cond = self._conditions.get(key)
-                    if cond is not None:
-                        cond.notify_all()
-                self._wake.clear()
-                if self._timers_changed:
-                    self._timers_changed = False
-                    self.scheduler_wakeup.notify_all()
-                jobs, self.after_commit[:] = list(self.after_commit), []
-        if outer:
-            for job in jobs:
-                job()
+    def transaction(self) -> "Transaction":
+        """One API call's transaction (``with ctx.transaction():``); nested uses join the outer one.
+
+        Wake-ups and after-commit jobs go out only once the outermost transaction commits.
+        """
+        return Transaction(self)
+
+    def _committed(self) -> list:
+        """Send the wake-ups of a committed transaction; return its after-commit jobs."""
+        self._frozen = None
+        for key in self._wake:
+            cond = self._conditions.get(key)
+            if cond is not None:
+                cond.notify_all()
+        self._wake.clear()
+        if self._timers_changed:
+            self._timers_changed = False
+            self.scheduler_wakeup.notify_all()
+        jobs, self.after_commit[:] = list(self.after_commit), []
+        return jobs
+
+    def _rolled_back(self) -> None:
+        self._frozen = None
+        self._wake.clear()
+        self._timers_changed = False
+        self.after_commit.clear()
 
     def wake_everyone(self) -> None:
         """Wake every waiting poller and the scheduler (used when stopping)."""
@@ -110,3 +104,47 @@ class Context:
             for cond in self._conditions.values():
                 cond.notify_all()
             self.scheduler_wakeup.notify_all()
+
+
+class Transaction:
+    """The context manager behind :meth:`Context.transaction` (a class: this is the hot path)."""
+
+    __slots__ = ("ctx", "outer")
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.outer = False
+
+    def __enter__(self) -> Any:
+        ctx = self.ctx
+        store = ctx.store
+        store.lock.acquire()
+        self.outer = not store._depth
+        if self.outer:
+            ctx._frozen = (threading.get_ident(), round(ctx.clock.now(), 3))
+            try:
+                store.db.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                ctx._frozen = None
+                store.lock.release()
+                raise
+        store._depth += 1
+        return store.db
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        ctx = self.ctx
+        store = ctx.store
+        jobs: list = []
+        try:
+            store._depth -= 1
+            if self.outer:
+                if exc_type is None:
+                    store.db.execute("COMMIT")
+                    jobs = ctx._committed()
+                else:
+                    store.db.execute("ROLLBACK")
+                    ctx._rolled_back()
+        finally:
+            store.lock.release()
+        for job in jobs:
+            job()

@@ -54,6 +54,12 @@ def _check_decisions(decisions: List[Dict[str, Any]]) -> None:
                 raise ValidationException("1 validation error detected: Value 'NONE' at '%s.%s' failed to "
                                           "satisfy constraint: Member must be a number of seconds"
                                           % (path, field))
+        if kind == "ScheduleLambdaFunction" and attributes.get("startToCloseTimeout") is not None:
+            value = attributes["startToCloseTimeout"]
+            if value == "NONE" or not 1 <= int(value) <= limits.DEFAULT_LAMBDA_START_TO_CLOSE_SECONDS:
+                raise ValidationException("1 validation error detected: Value '%s' at '%s.startToCloseTimeout' "
+                                          "failed to satisfy constraint: Member must be between 1 and %d "
+                                          "seconds" % (value, path, limits.DEFAULT_LAMBDA_START_TO_CLOSE_SECONDS))
         if kind in CLOSE_DECISIONS and index != len(decisions) - 1:
             raise ValidationException("1 validation error detected: Value '%s' at 'decisions.%d.member."
                                       "decisionType' failed to satisfy constraint: a close decision "

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Dict
 
 from swfkit.exceptions import (DomainAlreadyExistsFault, DomainDeprecatedFault, LimitExceededFault,
@@ -12,6 +13,7 @@ from swfkit.server.context import Context
 from swfkit.server.paging import paginate
 
 MAX_DOMAINS = 100
+RETENTION_PATTERN = re.compile(r"[0-9]{1,8}\Z")
 
 
 def require_domain(ctx: Context, name: str) -> Any:
@@ -29,7 +31,7 @@ def arn(ctx: Context, name: str) -> str:
 def _retention(value: str) -> str:
     if value == "NONE":
         return value
-    if not value.isdigit() or int(value) > limits.MAX_RETENTION_DAYS:
+    if not RETENTION_PATTERN.match(value) or int(value) > limits.MAX_RETENTION_DAYS:
         raise ValidationException("1 validation error detected: Value '%s' at "
                                   "'workflowExecutionRetentionPeriodInDays' failed to satisfy constraint: "
                                   "Member must be a number of days from 0 to 90 or NONE" % value)

@@ -36,8 +36,6 @@ def schedule(b: Any, a: Dict[str, Any]) -> None:
         b.event("ScheduleLambdaFunctionFailed", {"id": a["id"], "name": a["name"], "cause": cause})
         return
     timeout = a.get("startToCloseTimeout") or str(limits.DEFAULT_LAMBDA_START_TO_CLOSE_SECONDS)
-    if timeout == "NONE":
-        timeout = str(limits.DEFAULT_LAMBDA_START_TO_CLOSE_SECONDS)
     scheduled = b.event("LambdaFunctionScheduled", {"id": a["id"], "name": a["name"],
                                                     "control": a.get("control"), "input": a.get("input"),
                                                     "startToCloseTimeout": timeout})

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from swfkit.spec import limits
 
@@ -93,6 +93,10 @@ def close_execution(execution: Execution, close_status: str, event_type: str,
     execution.close_status = close_status
     execution.close_ts = ctx.now()
     execution.decision.update(status=None, dirty=False)
+    # a closed execution has nothing open: its timers, tasks and lambda functions are abandoned,
+    # its children run on (the child policy, applied by terminate/time-out, saw them first)
+    state = execution.state
+    state["timers"], state["lambdas"], state["lambda_ids"], state["children"] = {}, {}, {}, {}
     ctx.store.execute("DELETE FROM tasks WHERE execution=?", (execution.id,))
     ctx.store.execute("DELETE FROM timeouts WHERE execution=?", (execution.id,))
     ctx.store.execute("DELETE FROM activities WHERE execution=?", (execution.id,))
@@ -137,17 +141,19 @@ def terminate(execution: Execution, *, reason: Optional[str] = None, details: Op
               child_policy: Optional[str] = None, cause: Optional[str] = None) -> None:
     """Terminate an open execution and apply its child policy."""
     policy = child_policy or execution.config.get("childPolicy", "TERMINATE")
+    children = list(execution.state["children"].values())
     close_execution(execution, "TERMINATED", "WorkflowExecutionTerminated",
                     {"reason": reason, "details": details, "childPolicy": policy, "cause": cause})
-    apply_child_policy(execution, policy)
+    apply_child_policy(execution, policy, children)
 
 
 def time_out(execution: Execution) -> None:
     """The execution's start-to-close timeout expired."""
     policy = execution.config.get("childPolicy", "TERMINATE")
+    children = list(execution.state["children"].values())
     close_execution(execution, "TIMED_OUT", "WorkflowExecutionTimedOut",
                     {"timeoutType": "START_TO_CLOSE", "childPolicy": policy})
-    apply_child_policy(execution, policy)
+    apply_child_policy(execution, policy, children)
 
 
 def request_cancel(execution: Execution, attributes: Dict[str, Any]) -> None:
@@ -157,11 +163,11 @@ def request_cancel(execution: Execution, attributes: Dict[str, Any]) -> None:
     execution.save()
 
 
-def apply_child_policy(parent: Execution, policy: str) -> None:
-    """Apply TERMINATE / REQUEST_CANCEL / ABANDON to the parent's open children."""
+def apply_child_policy(parent: Execution, policy: str, children: List[Dict[str, Any]]) -> None:
+    """Apply TERMINATE / REQUEST_CANCEL / ABANDON to the parent's open ``children`` records."""
     if policy == "ABANDON":
         return
-    for record in list(parent.state["children"].values()):
+    for record in children:
         child = Execution.find(parent.ctx, parent.domain, record["execution"]["workflowId"], None, True)
         if child is None or child.config.get("parentRow") != parent.id:
             continue

@@ -11,7 +11,7 @@ from swfkit.spec import FAULTS, OPERATIONS
 
 from swfkit.server import decisions, domains, tasks, types, visibility, workflows
 from swfkit.server.context import Context
-from swfkit.server.history import Raw
+from swfkit.server.paging import Raw
 from swfkit.server.validation import validate_request
 
 log = logging.getLogger("swfkit.server")

@@ -5,12 +5,11 @@ page of a long history is one index range scan and nothing else is loaded.
 """
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import sqlite3
 import threading
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -54,8 +53,9 @@ CREATE INDEX IF NOT EXISTS timeouts_execution ON timeouts (execution, ref);
 class Store:
     """One SQLite connection guarded by one re-entrant lock.
 
-    Callers hold :attr:`lock` (directly or through :meth:`transaction`) for every read and
-    write; long polls wait on conditions built on the same lock, which releases it meanwhile.
+    Callers hold :attr:`lock` (directly or through ``Context.transaction``, which also counts
+    nesting in ``_depth``) for every read and write; long polls wait on conditions built on the
+    same lock, which releases it meanwhile.
     """
 
     def __init__(self, path: Optional[str] = None) -> None:
@@ -78,28 +78,6 @@ class Store:
         value = secrets.token_bytes(32)
         self.db.execute("INSERT INTO meta (key, value) VALUES ('secret', ?)", (value.hex(),))
         return value
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Hold the lock and run the body in one transaction (nested calls join the outer one)."""
-        with self.lock:
-            if self._depth:
-                self._depth += 1
-                try:
-                    yield self.db
-                finally:
-                    self._depth -= 1
-                return
-            self.db.execute("BEGIN IMMEDIATE")
-            self._depth = 1
-            try:
-                yield self.db
-            except BaseException:
-                self._depth = 0
-                self.db.execute("ROLLBACK")
-                raise
-            self._depth = 0
-            self.db.execute("COMMIT")
 
     def execute(self, sql: str, args: Any = ()) -> sqlite3.Cursor:
         """Run one statement (the caller holds the lock)."""

@@ -18,7 +18,7 @@ from swfkit.server import tokens
 from swfkit.server.context import Context
 from swfkit.server.domains import require_domain
 from swfkit.server.executions import Execution
-from swfkit.server.history import Raw, events_page
+from swfkit.server.paging import Raw, events_page
 
 
 def _long_poll(ctx: Context, kind: str, p: Dict[str, Any], take: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, Optional
 
-from swfkit.exceptions import (DomainDeprecatedFault, LimitExceededFault, TypeAlreadyExistsFault,
+from swfkit.exceptions import (LimitExceededFault, OperationNotPermittedFault, TypeAlreadyExistsFault,
                                TypeDeprecatedFault, TypeNotDeprecatedFault, UnknownResourceFault,
                                ValidationException)
 
@@ -41,7 +41,8 @@ def require_type(ctx: Context, domain: str, kind: str, type_ref: Dict[str, str])
 def _register(ctx: Context, kind: str, p: Dict[str, Any]) -> Dict[str, Any]:
     domain = require_domain(ctx, p["domain"])
     if domain["status"] == "DEPRECATED":
-        raise DomainDeprecatedFault("Domain is deprecated: %s" % p["domain"])
+        # (the model gives Register*Type no DomainDeprecatedFault; same fault as a start there)
+        raise OperationNotPermittedFault("Domain is deprecated: %s" % p["domain"])
     if kind == "workflow" and p.get("defaultExecutionStartToCloseTimeout") == "NONE":
         raise ValidationException("1 validation error detected: Value 'NONE' at "
                                   "'defaultExecutionStartToCloseTimeout' failed to satisfy constraint: "

@@ -18,7 +18,9 @@ IDENTIFIER_SHAPES = frozenset({"DomainName", "Name", "WorkflowId", "ActivityId",
                                "Version", "VersionOptional", "FunctionId"})
 #: Of those, names that also may not start or end with white space.
 TRIMMED_SHAPES = frozenset({"DomainName"})
-PRIORITY_PATTERN = re.compile(r"^[+-]?\d{1,10}$")
+#: JSON may carry "\\ud800" escapes that are no Unicode text (and that UTF-8 cannot encode).
+SURROGATES = re.compile("[\ud800-\udfff]")
+PRIORITY_PATTERN = re.compile(r"[+-]?[0-9]{1,10}\Z")
 TIMEOUT_SHAPES = frozenset({"DurationInSeconds", "DurationInSecondsOptional"})
 
 
@@ -33,6 +35,8 @@ def _fail(path: str, value: Any, rule: str) -> ValidationException:
 def _string(shape_name: str, shape: Dict[str, Any], value: Any, path: str, parent: str) -> None:
     if not isinstance(value, str):
         raise _fail(path, value, "Member must be a string")
+    if SURROGATES.search(value):
+        raise _fail(path, value, "Member must be valid Unicode (no unpaired UTF-16 surrogates)")
     if "min" in shape and len(value) < shape["min"]:
         raise _fail(path, value, "Member must have length greater than or equal to %d" % shape["min"])
     if "max" in shape and len(value) > shape["max"]:
@@ -45,8 +49,11 @@ def _string(shape_name: str, shape: Dict[str, Any], value: Any, path: str, paren
                                      "or be the literal string 'arn'")
         if (shape_name in TRIMMED_SHAPES or parent == "TaskList") and value != value.strip():
             raise _fail(path, value, "Member must not start or end with white space")
-    if shape_name in TIMEOUT_SHAPES and not limits.TIMEOUT_PATTERN.match(value):
-        raise _fail(path, value, "Member must be a number of seconds (at most 8 digits) or NONE")
+    if shape_name in TIMEOUT_SHAPES:
+        if not limits.TIMEOUT_PATTERN.match(value):
+            raise _fail(path, value, "Member must be a number of seconds (at most 8 digits) or NONE")
+        if value != "NONE" and int(value) > limits.MAX_TIMEOUT_SECONDS:
+            raise _fail(path, value, "Member must be at most %d seconds (one year)" % limits.MAX_TIMEOUT_SECONDS)
     if shape_name == "TaskPriority":
         if not PRIORITY_PATTERN.match(value):
             raise _fail(path, value, "Member must be an integer in a string")

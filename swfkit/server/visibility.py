@@ -10,8 +10,7 @@ from swfkit.server import tokens
 from swfkit.server.context import Context
 from swfkit.server.domains import require_domain
 from swfkit.server.executions import Execution
-from swfkit.server.history import Raw, events_page
-from swfkit.server.paging import page_size
+from swfkit.server.paging import Raw, events_page, page_size
 
 
 def info(row: Any) -> Dict[str, Any]:

@@ -8,25 +8,10 @@ from typing import Any, Dict, Optional
 
 from swfkit.actors import ActivityCanceled, ActivityTask, Decider, DecisionTask, Worker, activity
 from swfkit.decisions import Decisions
-from swfkit.layer1 import Layer1
 
 DOMAIN = "actors-tests"
 DECISIONS = "deciders"
 WORK = "workers"
-
-
-class PicklableLayer1(Layer1):
-    """Layer1 rebuilt from its endpoint when pickled.
-
-    Stand-in until Layer1 itself survives pickling (requested in /work/notes/requests.md).
-    """
-
-    def __init__(self, endpoint_url: str) -> None:
-        super().__init__(endpoint_url=endpoint_url, region="us-east-1")
-        self.rebuild_from = endpoint_url
-
-    def __reduce__(self) -> Any:
-        return (PicklableLayer1, (self.rebuild_from,))
 
 
 class FanOutDecider(Decider):

@@ -153,9 +153,13 @@ def test_ensure_registered_is_idempotent_and_keeps_defaults(registered: Any) -> 
 def test_stop_after_tasks_and_run_once(registered: Any) -> None:
     decider = FanOutDecider(registered)
     assert decider.run_once() is False            # nothing to decide: an empty long poll
-    start(registered, "once", {"count": 2, "activity": ["double", "1"], "input": 1})
+    execution = start(registered, "once", {"count": 3, "activity": ["double", "1"], "input": 1})
     assert decider.run(stop_after_tasks=1) == 1
     assert SampleWorker(registered).run(stop_after_tasks=2) == 2
+    # answers sent in the background are all out when run() returns
+    assert len(of_type(events(registered, execution), "ActivityTaskCompleted")) == 2
+    assert SampleWorker(registered, pipelined_answers=False).run(stop_after_tasks=1) == 1
+    assert len(of_type(events(registered, execution), "ActivityTaskCompleted")) == 3
 
 
 def test_heartbeater_learns_cancellation_then_loss(registered: Any) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -31,17 +32,10 @@ def read_pid(path: str) -> int:
         return int(handle.read())
 
 
-def fresh(endpoint: str) -> Any:
-    """A Layer1 for actors sent to child processes."""
-    from sample_actors import PicklableLayer1
-
-    return PicklableLayer1(endpoint)
-
-
 def test_sigkill_worker_mid_activity_is_retried_and_completes_once(registered: Any, endpoint: str,
                                                                    tmp_path: Any) -> None:
     pid_file = str(tmp_path / "worker.pid")
-    worker = SampleWorker(fresh(endpoint))
+    worker = SampleWorker(registered)  # a client that already made calls: pickled into the children
     with running(FanOutDecider(registered)), running(worker, processes=1, shutdown_timeout=10):
         execution = start(registered, "kill-worker", {"count": 1, "activity": ["hang_once", "1"], "heartbeat": 1,
                                                       "input": {"pid_file": pid_file}})
@@ -67,7 +61,7 @@ def test_sigkill_worker_mid_activity_is_retried_and_completes_once(registered: A
 def test_sigkill_decider_mid_decision_then_a_second_decider_completes(registered: Any, endpoint: str,
                                                                       tmp_path: Any) -> None:
     hang_file = str(tmp_path / "decider.pid")
-    decider = FanOutDecider(fresh(endpoint))
+    decider = FanOutDecider(registered)
     with running(decider, processes=1, shutdown_timeout=10), running(SampleWorker(registered)):
         execution = start(registered, "kill-decider", {"count": 2, "activity": ["double", "1"], "input": 4,
                                                        "hang_file": hang_file}, task_start_to_close="2")
@@ -87,8 +81,9 @@ def test_sigkill_decider_mid_decision_then_a_second_decider_completes(registered
 WORKER_POOL = """
 import sys
 sys.path.insert(0, {here!r})
-from sample_actors import PicklableLayer1, SampleWorker
-sys.exit(SampleWorker(PicklableLayer1({endpoint!r})).run(processes=2, shutdown_timeout=20))
+from sample_actors import SampleWorker
+from swfkit.layer1 import Layer1
+sys.exit(SampleWorker(Layer1(endpoint_url={endpoint!r}, region="us-east-1")).run(processes=2, shutdown_timeout=20))
 """
 
 
@@ -125,8 +120,9 @@ def test_sigterm_worker_pool_under_load_loses_no_task(registered: Any, endpoint:
     assert sorted(json.loads(attributes(history[-1])["result"])) == sorted("slept %d" % i for i in range(count))
 
 
-def test_pool_runs_tasks_in_child_processes_and_stops_cleanly(registered: Any, endpoint: str) -> None:
-    worker = SampleWorker(fresh(endpoint))
+def test_pool_runs_tasks_in_child_processes_and_stops_cleanly(registered: Any, caplog: Any) -> None:
+    caplog.set_level(logging.INFO, logger="swfkit.actors")
+    worker = SampleWorker(registered)  # a client that already made calls: pickled into the children
     with running(FanOutDecider(registered)), running(worker, processes=2, shutdown_timeout=10) as thread:
         execution = start(registered, "pool", {"count": 8, "activity": ["double", "1"], "input": 1})
         wait_closed(registered, execution, timeout=30)
@@ -134,6 +130,10 @@ def test_pool_runs_tasks_in_child_processes_and_stops_cleanly(registered: Any, e
     pids = {json.loads(attributes(e)["identity"])["pid"] for e in of_type(events(registered, execution),
                                                                          "ActivityTaskStarted")}
     assert os.getpid() not in pids and 1 <= len(pids) <= 2
+    # the children's log records reached this process's logging configuration
+    polling = [r for r in caplog.records if r.getMessage().startswith("worker polling actors-tests/workers")]
+    assert polling and all(r.process != os.getpid() for r in polling)
+    assert pids <= {r.process for r in polling}
 
 
 def test_a_second_sigterm_stops_the_pool_at_once(registered: Any, endpoint: str, tmp_path: Any) -> None:
@@ -158,3 +158,16 @@ def test_a_second_sigterm_stops_the_pool_at_once(registered: Any, endpoint: str,
         pid = int(name.rsplit("-", 1)[1])
         wait_for(lambda: not os.path.exists("/proc/%d" % pid) or open("/proc/%d/stat" % pid).read().split()[2] == "Z",
                  5, "child %d to exit" % pid)
+
+
+def test_a_pool_that_cannot_poll_stops_with_the_reason(registered: Any, caplog: Any) -> None:
+    from swfkit.actors.actor import FatalPollError
+    from swfkit.actors.pool import FATAL_EXIT_CODE
+    import pytest
+
+    with pytest.raises(FatalPollError, match="no-such-domain"):
+        SampleWorker(registered, domain="no-such-domain").run()
+    began = time.monotonic()
+    assert SampleWorker(registered, domain="no-such-domain").run(processes=2) == FATAL_EXIT_CODE
+    assert time.monotonic() - began < 20
+    assert "UnknownResourceFault" in caplog.text and "stopping the pool" in caplog.text

@@ -17,7 +17,7 @@ from swfkit.exceptions import ConfigurationError, ValidationError
 def test_public_names_are_pinned() -> None:
     assert sorted(swfkit.actors.__all__) == sorted([
         "Decider", "Worker", "activity", "DecisionTask", "ActivityTask", "Heartbeater",
-        "ActivityCanceled", "ActivityTaskLost", "UnknownActivityType",
+        "ActivityCanceled", "ActivityTaskLost", "UnknownActivityType", "FatalPollError",
         "ensure_registered", "WorkflowTypeRegistration", "ActivityTypeRegistration",
         "default_identity",
     ])

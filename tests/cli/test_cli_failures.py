@@ -95,3 +95,10 @@ def test_failure_table(error, code, text) -> None:
     message, exit_code = describe_failure(error)
     assert exit_code == code
     assert message.startswith(text) and "\n" not in message
+
+
+def test_worker_on_an_unknown_domain(endpoint_env, swfkit) -> None:
+    code, out, err = swfkit("worker", "start", "swfkit.demo.fan_out:SquareWorker", "--domain", "nope")
+    assert code == EXIT_FAULT and out == ""
+    line = one_line(err)
+    assert "cannot poll nope/" in line and "Unknown domain" in line

@@ -2,47 +2,40 @@
 from __future__ import annotations
 
 import logging
-
-import pytest
-
-from swfkit.cli import main
-
-
-@pytest.fixture(autouse=True)
-def restore_root_level():
-    level = logging.getLogger().level
-    yield
-    logging.getLogger().setLevel(level)
+import subprocess
+import sys
 
 
 def test_log_level_from_environment_and_option(endpoint_env, swfkit, monkeypatch) -> None:
+    code, _, err = swfkit("domain", "list")
+    assert code == 0 and err == ""  # WARNING by default: nothing to say
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    code, _, err = swfkit("domain", "list")
+    assert code == 0 and "swfkit.cli DEBUG swfkit domain:" in err
     monkeypatch.setenv("LOG_LEVEL", "info")
-    assert swfkit("domain", "list")[0] == 0
-    assert logging.getLogger().level == logging.INFO
-    assert swfkit("domain", "list", "--log-level", "DEBUG")[0] == 0
-    assert logging.getLogger().level == logging.DEBUG
+    assert swfkit("domain", "list")[2] == ""
+    code, _, err = swfkit("domain", "list", "--log-level", "DEBUG")  # the option wins
+    assert "swfkit.cli DEBUG swfkit domain:" in err
 
 
-def test_log_records_go_to_the_current_stderr(endpoint_env, swfkit, capsys) -> None:
-    assert swfkit("--log-level", "INFO", "domain", "list")[0] == 0
-    logging.getLogger("swfkit.actors.worker").info("a worker line")
-    logging.getLogger("swfkit.actors.worker").debug("a debug line")
-    err = capsys.readouterr().err
-    assert "swfkit.actors.worker INFO a worker line" in err and "debug line" not in err
+def test_main_leaves_the_callers_logging_as_it_was(endpoint_env, swfkit) -> None:
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    swfkit("--log-level", "DEBUG", "domain", "list")
+    swfkit("domain", "describe", "missing")
+    assert (root.handlers, root.level) == (handlers, level)
 
 
 def test_unknown_level_is_reported_and_ignored(swfkit, monkeypatch) -> None:
     monkeypatch.setenv("LOG_LEVEL", "chatty")
     code, _, err = swfkit("workflow", "start", "w", "1", "--input", "{", "--domain", "d")
     assert code == 2
-    assert "unknown level 'CHATTY', using WARNING" in err
-    assert logging.getLogger().level == logging.WARNING
+    assert err.splitlines() == ["swfkit: LOG_LEVEL/--log-level: unknown level 'CHATTY', using WARNING",
+                                "swfkit: --input: not valid JSON: Expecting property name enclosed in double "
+                                "quotes: line 1 column 2 (char 1)"]
 
 
 def test_importing_the_library_configures_nothing() -> None:
-    import subprocess
-    import sys
-
     probe = ("import logging, swfkit.layer1, swfkit.actors, swfkit.demo.fan_out, swfkit.cli; "
              "print(len(logging.getLogger().handlers), logging.getLogger().level)")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=30)

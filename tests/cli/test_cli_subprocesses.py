@@ -18,16 +18,25 @@ import pytest
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
 
-def session_members(session_id: int):
-    members = []
-    for entry in pathlib.Path("/proc").glob("[0-9]*"):
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[3]) == session_id and fields[0] != "Z":
-            members.append(int(entry.name))
-    return members
+def leftover_processes(session_id: int, grace: float = 5.0):
+    """Command lines of the processes still alive in a session after ``grace`` seconds (Linux /proc).
+
+    The grace covers multiprocessing's resource tracker, which exits on its own a moment after
+    the process that started it.
+    """
+    deadline = time.monotonic() + grace
+    while True:
+        members = []
+        for entry in pathlib.Path("/proc").glob("[0-9]*"):
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[3]) == session_id and fields[0] != "Z":  # fields: state ppid pgrp session
+                    members.append((entry / "cmdline").read_text().replace("\0", " ").strip())
+            except (OSError, IndexError, ValueError):
+                continue
+        if not members or time.monotonic() > deadline:
+            return members
+        time.sleep(0.1)
 
 
 @pytest.fixture
@@ -108,7 +117,7 @@ def test_server_admin_decider_worker_pool_as_processes(server_url, bare_env) -> 
                 actor.communicate()
     assert codes == [0, 0]
     for actor in actors:
-        assert session_members(actor.pid) == [], "left processes behind"
+        assert leftover_processes(actor.pid) == [], "left processes behind"
 
 
 def test_unknown_domain_over_the_wire(server_url, bare_env) -> None:

@@ -6,21 +6,30 @@ import pathlib
 import re
 import subprocess
 import sys
+import time
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
 
-def session_members(session_id: int):
-    """Pids of the live processes in a session (Linux /proc)."""
-    members = []
-    for entry in pathlib.Path("/proc").glob("[0-9]*"):
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[3]) == session_id and fields[0] != "Z":
-            members.append(int(entry.name))
-    return members
+def leftover_processes(session_id: int, grace: float = 5.0):
+    """Command lines of the processes still alive in a session after ``grace`` seconds (Linux /proc).
+
+    The grace covers multiprocessing's resource tracker, which exits on its own a moment after
+    the process that started it.
+    """
+    deadline = time.monotonic() + grace
+    while True:
+        members = []
+        for entry in pathlib.Path("/proc").glob("[0-9]*"):
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[3]) == session_id and fields[0] != "Z":  # fields: state ppid pgrp session
+                    members.append((entry / "cmdline").read_text().replace("\0", " ").strip())
+            except (OSError, IndexError, ValueError):
+                continue
+        if not members or time.monotonic() > deadline:
+            return members
+        time.sleep(0.1)
 
 
 def bare_environment(tmp_path: pathlib.Path) -> dict:
@@ -42,7 +51,7 @@ def test_swfkit_demo_runs_end_to_end_and_leaves_nothing_behind(tmp_path) -> None
             process.communicate()
     assert process.returncode == 0, err
     assert "Traceback" not in err
-    assert session_members(process.pid) == [], "the demo left processes behind"
+    assert leftover_processes(process.pid) == [], "the demo left processes behind"
 
     assert re.search(r"^workflow: +fan-out-\w+ \(run \S+\) COMPLETED$", out, re.M), out
     assert re.search(r"^activities: +100 completed, 0 retried, 4 worker processes$", out, re.M), out

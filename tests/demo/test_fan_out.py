@@ -96,9 +96,28 @@ def _scheduled(event_id, index):
 def test_first_decision_fans_out_and_starts_the_timer() -> None:
     decisions = _decide(_started_history()[:3])
     kinds = [d["decisionType"] for d in decisions]
-    assert kinds == ["ScheduleActivityTask", "ScheduleActivityTask", "StartTimer"]
-    assert decisions[1]["scheduleActivityTaskDecisionAttributes"]["activityId"] == "square-001"
-    assert decisions[1]["scheduleActivityTaskDecisionAttributes"]["taskList"] == {"name": "w"}
+    assert kinds == ["StartTimer", "ScheduleActivityTask", "ScheduleActivityTask"]
+    assert decisions[2]["scheduleActivityTaskDecisionAttributes"]["activityId"] == "square-001"
+    assert decisions[2]["scheduleActivityTaskDecisionAttributes"]["taskList"] == {"name": "w"}
+
+
+def test_never_more_open_activities_than_swf_allows() -> None:
+    from swfkit.spec.limits import MAX_OPEN_ACTIVITIES
+
+    count = MAX_OPEN_ACTIVITIES + 5
+    first = _decide(_started_history()[:3], count=count)
+    assert sum(d["decisionType"] == "ScheduleActivityTask" for d in first) == MAX_OPEN_ACTIVITIES
+    events = _started_history() + [_scheduled(5 + index, index) for index in range(MAX_OPEN_ACTIVITIES)]
+    next_id = 5 + MAX_OPEN_ACTIVITIES
+    events.append(_event(next_id, "TimerStarted", timerId=fan_out.TIMER_ID, startToFireTimeout="1",
+                         decisionTaskCompletedEventId=4))
+    assert _decide(events, count=count) == []  # full: nothing more until one closes
+    events += [_event(next_id + 1, "ActivityTaskStarted", scheduledEventId=5),
+               _event(next_id + 2, "ActivityTaskCompleted", scheduledEventId=5, startedEventId=next_id + 1,
+                      result=json.dumps({"n": 0, "square": 0}))]
+    refill = _decide(events, count=count)
+    assert [d["scheduleActivityTaskDecisionAttributes"]["activityId"] for d in refill] == [
+        fan_out.activity_id(MAX_OPEN_ACTIVITIES)]
 
 
 def test_failed_activity_is_retried_then_the_workflow_gives_up() -> None:

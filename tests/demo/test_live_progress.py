@@ -39,7 +39,8 @@ def test_read_progress_counts_what_happened() -> None:
 def test_progress_line_has_a_bar_only_on_a_terminal() -> None:
     progress = read_progress(EVENTS, 2)
     plain = progress_line(progress, 1.5, tty=False)
-    assert plain.startswith("  1/2 activities") and "timer fired" in plain and "signal received" in plain
+    assert plain.startswith("1/2 activities") and "timer fired" in plain and "signal received" in plain
+    assert progress_line(read_progress(EVENTS, 100), 1.5, tty=False).startswith("  1/100 activities")
     assert "(1 retried)" in plain and "[" not in plain
     assert progress_line(progress, 1.5, tty=True).startswith("[" + "#" * 12 + "." * 12 + "]")
 
@@ -63,7 +64,7 @@ def test_display_prints_plain_lines_only_on_change_otherwise() -> None:
     display.finish(read_progress(EVENTS, 2))    # nothing changed since: no line
     lines = stream.getvalue().splitlines()
     assert len(lines) == 2 and "\r" not in stream.getvalue()
-    assert lines[0].startswith("  0/2") and lines[1].startswith("  1/2")
+    assert lines[0].startswith("0/2") and lines[1].startswith("1/2")
 
 
 def test_event_lines() -> None:
@@ -75,3 +76,24 @@ def test_event_lines() -> None:
     assert rows[0][:3] == ["8", "22:13:20.250", "TimerFired"]
     table = render_table(["ID", "EVENT"], [["8", "TimerFired"], ["10", "X"]]).splitlines()
     assert table == ["ID  EVENT", "8   TimerFired", "10  X"]
+
+
+def test_summary_numbers_come_from_the_history() -> None:
+    from swfkit.demo.demo_summary import summarize
+
+    events = EVENTS + [event(10, "ActivityTaskCompleted", scheduledEventId=7, result='{"n": 1, "square": 1}'),
+                       event(11, "WorkflowExecutionCompleted", result='{"count": 2, "sum": 1}')]
+    for index, item in enumerate(events):
+        item = dict(item)
+        item["eventTimestamp"] = 100.0 + index  # event i at 100 + i seconds
+        events[index] = item
+    summary = summarize(events, read_progress(events, 2), execution={"workflowId": "w", "runId": "r"}, workers=3,
+                        expected_sum=1, wall_seconds=20.0, last_events=2)
+    assert (summary.activities, summary.retried, summary.events, summary.close_status) == (2, 1, 11, "COMPLETED")
+    assert summary.workflow_seconds == 10.0 and summary.activity_seconds == 8.0  # scheduled at 101, last done at 109
+    assert summary.throughput == 0.25 and summary.result == '{"count": 2, "sum": 1}'
+    lines = summary.lines()
+    assert lines[1] == "activities:  2 completed, 1 retried, 3 worker processes"
+    assert "throughput:  0.2 activities/s (2 activities in 8.00 s, first scheduled to last completed)" in lines
+    assert lines[-1].split()[:3] == ["11", "00:01:50.000", "WorkflowExecutionCompleted"]
+    assert summary.to_dict()["lastEvents"][0]["eventId"] == 10

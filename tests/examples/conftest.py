@@ -5,6 +5,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import time
 from typing import Callable, List
 
 import pytest
@@ -12,17 +13,25 @@ import pytest
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
 
-def session_members(session_id: int) -> List[int]:
-    """Pids of the live processes in a session (Linux /proc; empty elsewhere)."""
-    members = []
-    for entry in pathlib.Path("/proc").glob("[0-9]*"):
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[3]) == session_id and fields[0] != "Z":  # fields: state ppid pgrp session
-            members.append(int(entry.name))
-    return members
+def leftover_processes(session_id: int, grace: float = 5.0):
+    """Command lines of the processes still alive in a session after ``grace`` seconds (Linux /proc).
+
+    The grace covers multiprocessing's resource tracker, which exits on its own a moment after
+    the process that started it.
+    """
+    deadline = time.monotonic() + grace
+    while True:
+        members = []
+        for entry in pathlib.Path("/proc").glob("[0-9]*"):
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[3]) == session_id and fields[0] != "Z":  # fields: state ppid pgrp session
+                    members.append((entry / "cmdline").read_text().replace("\0", " ").strip())
+            except (OSError, IndexError, ValueError):
+                continue
+        if not members or time.monotonic() > deadline:
+            return members
+        time.sleep(0.1)
 
 
 @pytest.fixture
@@ -39,6 +48,6 @@ def run_example() -> Callable[..., subprocess.CompletedProcess]:
                 os.killpg(process.pid, 9)
                 process.communicate()
         if sys.platform.startswith("linux"):
-            assert session_members(process.pid) == [], "%s left processes behind" % script
+            assert leftover_processes(process.pid) == [], "%s left processes behind" % script
         return subprocess.CompletedProcess(process.args, process.returncode, out, err)
     return run

@@ -100,6 +100,8 @@ def test_bad_arguments_are_named() -> None:
         History.for_decision_task(FakeLayer1([]), {"taskToken": "x"}, domain="d", task_list=3)  # type: ignore[arg-type]
     with pytest.raises(HistoryError, match="execution"):
         History.for_execution(FakeLayer1([]), "d", "just-an-id")
+    with pytest.raises(HistoryError, match="runId is required"):
+        History.for_execution(FakeLayer1([]), "d", {"workflowId": "w"})
 
 
 def test_fold_onto_a_previous_state_only_applies_new_events() -> None:

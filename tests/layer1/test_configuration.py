@@ -77,8 +77,12 @@ def test_proxies_from_environment_are_resolved_once(monkeypatch) -> None:  # typ
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
     swf = Layer1(region="eu-west-1")
-    assert swf._transport.proxies.get("https") == "http://proxy.local:3128"
-    assert Layer1(region="eu-west-1", trust_env=False)._transport.proxies == {}
+    assert swf._transport is None  # opened on the first call
+    transport = swf._open_transport()
+    assert transport.proxies.get("https") == "http://proxy.local:3128"
+    monkeypatch.setenv("HTTPS_PROXY", "http://other:1")
+    assert swf._open_transport() is transport and transport.proxies["https"] == "http://proxy.local:3128"
+    assert Layer1(region="eu-west-1", trust_env=False)._open_transport().proxies == {}
 
 
 def test_context_manager_closes() -> None:
@@ -111,3 +115,34 @@ def test_import_is_cheap_and_does_no_io() -> None:
             "if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_refreshable_credentials_are_followed() -> None:
+    """The signer is cached per frozen credentials; a refresh (botocore's) brings a new signer."""
+    import datetime as dt
+
+    from botocore.credentials import RefreshableCredentials
+
+    from swfkit.layer1.signing import Signer
+
+    issued = []
+
+    def refresh():  # type: ignore[no-untyped-def]
+        issued.append(len(issued))
+        expiry = dt.datetime.now(dt.timezone.utc) + (dt.timedelta(seconds=1) if len(issued) == 1 else dt.timedelta(hours=1))
+        return {"access_key": "AK%d" % len(issued), "secret_key": "s", "token": "t%d" % len(issued),
+                "expiry_time": expiry.isoformat()}
+
+    credentials = RefreshableCredentials.create_from_metadata(refresh(), refresh, "test")
+    assert credentials.access_key == "AK2"  # the first set expires within botocore's window: refreshed at once
+    signer = Signer(credentials, "us-east-1")
+    first = signer.sign("http://h/", {"Host": "h"}, b"{}")
+    assert "Credential=AK2/" in first["Authorization"] and first["X-Amz-Security-Token"] == "t2"
+    auth = signer._auth
+    second = signer.sign("http://h/", {"Host": "h"}, b"{}")
+    assert "Credential=AK2/" in second["Authorization"] and signer._auth is auth and len(issued) == 2
+    # force an expiry: the next signature uses the credentials botocore refreshes to
+    credentials._expiry_time = dt.datetime.now(dt.timezone.utc)
+    third = signer.sign("http://h/", {"Host": "h"}, b"{}")
+    assert "Credential=AK3/" in third["Authorization"] and third["X-Amz-Security-Token"] == "t3"
+    assert signer._auth is not auth

@@ -76,7 +76,6 @@ def test_backoff_is_capped_full_jitter() -> None:
     assert [policy.delay(retry) for retry in range(1, 6)] == [1.0, 2.0, 4.0, 5.0, 5.0]
     policy.jitter = lambda: 0.0
     assert policy.delay(4) == 0.0
-    import random
 
     policy = RetryPolicy(10, base=1.0, cap=5.0)
     assert all(0.0 <= policy.delay(8) <= 5.0 for _ in range(200))
@@ -98,3 +97,51 @@ def test_bad_attempt_settings(monkeypatch, env, argument) -> None:  # type: igno
         monkeypatch.setenv("SWF_CONNECTION_RETRIES", env)
     with pytest.raises(exceptions.ConfigurationError, match="SWF_CONNECTION_RETRIES|max_attempts"):
         Layer1(region="us-east-1", endpoint_url=ENDPOINT, max_attempts=argument)
+
+
+def test_bad_url_errors_are_not_retried(swf, http, sleeps) -> None:  # type: ignore[no-untyped-def]
+    http.add(responses.POST, ENDPOINT + "/", body=requests.exceptions.InvalidURL("bad url"))
+    with pytest.raises(exceptions.TransportError) as caught:
+        swf.describe_domain(name="d")
+    assert sleeps == [] and caught.value.retryable is False
+
+
+def test_socket_errors_while_reading_are_transport_errors(swf, http, sleeps) -> None:  # type: ignore[no-untyped-def]
+    http.add(responses.POST, ENDPOINT + "/", body=ConnectionResetError("reset by peer"))
+    answer(http, {"count": 1})
+    assert swf.count_pending_activity_tasks(domain="d", task_list={"name": "t"}) == {"count": 1}
+    assert len(sleeps) == 1
+
+
+def test_real_connection_dropped_without_answer_is_retried() -> None:
+    """A loopback server that hangs up on the first request and answers the second."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    served = []
+
+    def serve() -> None:
+        for attempt in range(2):
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)
+                served.append(attempt)
+                if attempt == 1:
+                    body = b'{"count": 9, "truncated": false}'
+                    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s"
+                                       % (len(body), body))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    swf = Layer1(region="us-east-1", endpoint_url="http://127.0.0.1:%d" % listener.getsockname()[1], max_attempts=2)
+    swf.retry_policy.sleep = lambda seconds: None
+    try:
+        assert swf.count_pending_decision_tasks(domain="d", task_list={"name": "t"})["count"] == 9
+    finally:
+        swf.close()
+        thread.join(5)
+        listener.close()
+    assert served == [0, 1]

@@ -20,7 +20,9 @@ FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-2**63, 2**63) | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=40) | st.integers(32_769, 70_000).map(lambda n: "x" * n) | st.just("a:b|c") | st.just("\u0000\u009f"),
+    | st.text(max_size=40) | st.integers(32_769, 70_000).map(lambda n: "x" * n)
+    | st.just("a:b|c") | st.just("\u0000\u009f") | st.just("x\udc00")
+    | st.text(st.characters(exclude_categories=()), max_size=8),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
     max_leaves=12)
 

@@ -154,3 +154,42 @@ def test_none_timeouts_do_not_break_the_server(flow):  # type: ignore[no-untyped
     flow.complete(flow.poll_decision())
     assert flow.types(execution)[-1] == "WorkflowExecutionCompleted"
     assert flow.swf.list_domains(registrationStatus="REGISTERED")["domainInfos"]
+
+
+def test_respond_racing_the_timeout_has_exactly_one_outcome(flow, client_factory):  # type: ignore[no-untyped-def]
+    """Responses sent right around the due time: accepted (200 + DecisionTaskCompleted / ActivityTaskCompleted)
+    or refused (UnknownResourceFault + the TimedOut event) — never both, never neither."""
+    import threading
+
+    from botocore.exceptions import ClientError
+
+    clients = [client_factory() for _ in range(6)]
+    cases = []
+    for i, client in enumerate(clients):
+        execution, task = flow.run_to_first_decision(taskStartToCloseTimeout="1")
+        cases.append((client, execution, task, 0.94 + 0.02 * i))
+    results = {}
+
+    def respond(client, execution, task, delay):  # type: ignore[no-untyped-def]
+        time.sleep(delay)
+        try:
+            client.respond_decision_task_completed(taskToken=task["taskToken"], decisions=[])
+            results[execution["runId"]] = "ok"
+        except ClientError as err:
+            results[execution["runId"]] = err.response["Error"]["Code"]
+
+    start = time.monotonic()
+    threads = [threading.Thread(target=respond, args=case) for case in cases]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    time.sleep(max(0.0, 1.5 - (time.monotonic() - start)))
+    for _, execution, _, _ in cases:
+        types = flow.types(execution)[3:]
+        outcome = results[execution["runId"]]
+        if outcome == "ok":
+            assert types == ["DecisionTaskCompleted"], types
+        else:
+            assert outcome == "UnknownResourceFault", outcome
+            assert types == ["DecisionTaskTimedOut", "DecisionTaskScheduled"], types

@@ -188,6 +188,8 @@ def test_describe_execution_configuration_and_counts(flow):  # type: ignore[no-u
     assert described["openCounts"]["openActivityTasks"] == 1 and described["openCounts"]["openTimers"] == 1
     assert described["openCounts"]["openDecisionTasks"] == 0
     assert described["latestExecutionContext"] == "ctx"
+    completed = [e for e in flow.history(execution) if e["eventType"] == "DecisionTaskCompleted"][0]
+    assert flow.attrs(completed)["executionContext"] == "ctx"
     assert "latestActivityTaskTimestamp" in described
 
 
@@ -210,3 +212,24 @@ def test_resource_tags(flow):  # type: ignore[no-untyped-def]
                       tags=[{"key": f"k{i}"} for i in range(51)]) == "TooManyTagsFault"
     ghost = arn.rsplit("/", 1)[0] + "/ghost-domain"
     assert flow.fault(swf.list_tags_for_resource, resourceArn=ghost) == "UnknownResourceFault"
+
+
+def test_deprecated_or_deleted_types_let_running_work_finish(flow):  # type: ignore[no-untyped-def]
+    execution, task = flow.run_to_first_decision()
+    flow.decide(task, flow.schedule("a1"), flow.schedule("a2"))
+    act = {"name": "act", "version": "1"}
+    flow.swf.deprecate_activity_type(domain=flow.domain, activityType=act)
+    first = flow.poll_activity()  # already scheduled: still handed out
+    flow.swf.delete_activity_type(domain=flow.domain, activityType=act)
+    second = flow.poll_activity()
+    for activity in (first, second):
+        flow.swf.respond_activity_task_completed(taskToken=activity["taskToken"])
+    flow.swf.deprecate_workflow_type(domain=flow.domain, workflowType=WF)
+    task = flow.poll_decision()
+    flow.decide(task, flow.schedule("a3"), flow.decision("ContinueAsNewWorkflowExecution"))
+    events = flow.history(execution)
+    failed = {e["eventType"]: flow.attrs(e) for e in events if e["eventType"].endswith("Failed")}
+    assert failed["ScheduleActivityTaskFailed"]["cause"] == "ACTIVITY_TYPE_DOES_NOT_EXIST"
+    assert failed["ContinueAsNewWorkflowExecutionFailed"]["cause"] == "WORKFLOW_TYPE_DEPRECATED"
+    flow.complete(flow.poll_decision())  # the running execution of a deprecated type may still close
+    assert flow.describe(execution)["executionInfo"]["closeStatus"] == "COMPLETED"

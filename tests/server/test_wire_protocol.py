@@ -160,14 +160,20 @@ def test_server_healthy_after_oversize(raw, flow):  # type: ignore[no-untyped-de
      "defaultTaskPriority"),
     ("RegisterWorkflowType", {"domain": "d", "name": "n", "version": "v" * 65}, "version"),
     ("RespondDecisionTaskCompleted", {"taskToken": "t", "executionContext": "c" * 32_769}, "executionContext"),
+    ("StartWorkflowExecution", {"domain": "d", "workflowId": "w", "workflowType": {"name": "wf", "version": "1"},
+                                "taskStartToCloseTimeout": "\uff11"}, "taskStartToCloseTimeout"),  # fullwidth 1
+    ("StartWorkflowExecution", {"domain": "d", "workflowId": "w", "workflowType": {"name": "wf", "version": "1"},
+                                "taskStartToCloseTimeout": "10\n"}, "taskStartToCloseTimeout"),
+    ("StartWorkflowExecution", {"domain": "d", "workflowId": "w", "workflowType": {"name": "wf", "version": "1"},
+                                "taskPriority": "\u0663"}, "taskPriority"),  # arabic-indic 3
     ("RespondActivityTaskCompleted", {"taskToken": "t" * 1025}, "taskToken"),
     ("RespondActivityTaskFailed", {"taskToken": "t", "reason": "r" * 257}, "reason"),
     ("RecordActivityTaskHeartbeat", {"taskToken": "t", "details": "d" * 2049}, "details"),
 ])
-def test_invalid_members_name_the_field(flow, operation, body, field):  # type: ignore[no-untyped-def]
+def test_invalid_members_name_the_field(module_flow, operation, body, field):  # type: ignore[no-untyped-def]
     if body.get("domain") == "d":  # a real domain, so only the bad member can be the problem
-        body = dict(body, domain=flow.domain)
-    _assert_error(flow.raw(operation, body), "ValidationException", mentions=field)
+        body = dict(body, domain=module_flow.domain)
+    _assert_error(module_flow.raw(operation, body), "ValidationException", mentions=field)
 
 
 def test_unknown_members_do_not_500(raw):  # type: ignore[no-untyped-def]
@@ -217,3 +223,28 @@ def test_numbers_and_booleans_have_json_types(flow):  # type: ignore[no-untyped-
     described = flow.raw("DescribeWorkflowExecution", {"domain": flow.domain, "execution": execution}).json()
     assert described["executionInfo"]["cancelRequested"] is False
     assert isinstance(described["openCounts"]["openDecisionTasks"], int)
+
+
+@pytest.mark.parametrize("operation, body", [
+    ("RegisterDomain", '{"name": "x\\udc00", "workflowExecutionRetentionPeriodInDays": "1"}'),
+    ("DescribeDomain", '{"name": "\\ud800"}'),
+    ("StartWorkflowExecution", '{"domain": "DOMAIN", "workflowId": "\\ud800", '
+                               '"workflowType": {"name": "wf", "version": "1"}}'),
+    ("RegisterActivityType", '{"domain": "DOMAIN", "name": "\\ud800", "version": "1"}'),
+])
+def test_lone_surrogates_in_identifiers_are_client_errors(module_flow, operation, body):  # type: ignore[no-untyped-def]
+    """JSON may carry an unpaired UTF-16 surrogate escape; it is bad input (400), not a server crash."""
+    response = module_flow.raw(operation, body.replace("DOMAIN", module_flow.domain))
+    body = _assert_error(response)
+    assert body["__type"].rsplit("#", 1)[-1] in ("ValidationException", "SerializationException")
+
+
+def test_close_decision_must_be_last(flow):  # type: ignore[no-untyped-def]
+    """SWF leaves this open; swfkit's server answers like moto: 400, nothing recorded, task still started."""
+    execution, task = flow.run_to_first_decision()
+    response = flow.raw("RespondDecisionTaskCompleted", {"taskToken": task["taskToken"], "decisions": [
+        flow.decision("CompleteWorkflowExecution"), flow.schedule("a1")]})
+    _assert_error(response, "ValidationException")
+    assert flow.types(execution)[-1] == "DecisionTaskStarted"
+    flow.complete(task)
+    assert flow.types(execution)[-1] == "WorkflowExecutionCompleted"

@@ -230,3 +230,70 @@ def test_continue_as_new_unknown_version_fails(flow):  # type: ignore[no-untyped
     assert [e["eventType"] for e in events[-2:]] == ["ContinueAsNewWorkflowExecutionFailed", "DecisionTaskScheduled"]
     assert flow.attrs(events[-2])["cause"] == "WORKFLOW_TYPE_DOES_NOT_EXIST"
     assert flow.describe(old)["executionInfo"]["executionStatus"] == "OPEN"
+
+
+def test_child_policy_terminates_grandchildren_too(flow):  # type: ignore[no-untyped-def]
+    parent, child, _ = _parent_with_child(flow)
+    ctask = flow.poll_decision(CHILD_LIST)
+    assert ctask["workflowExecution"] == child
+    flow.decide(ctask, flow.decision("StartChildWorkflowExecution", workflowType={"name": "wf", "version": "1"},
+                                     workflowId=flow.unique("grandchild"), taskList={"name": "grand"}))
+    events = flow.wait_for(child, "ChildWorkflowExecutionStarted")
+    grandchild = [flow.attrs(e)["workflowExecution"] for e in events
+                  if e["eventType"] == "ChildWorkflowExecutionStarted"][0]
+    flow.swf.terminate_workflow_execution(domain=flow.domain, workflowId=parent["workflowId"])
+    flow.wait_for(child, "WorkflowExecutionTerminated")
+    events = flow.wait_for(grandchild, "WorkflowExecutionTerminated")
+    assert flow.attrs(events[-1])["cause"] == "CHILD_POLICY_APPLIED"
+
+
+def test_child_without_task_list_uses_the_type_default(flow):  # type: ignore[no-untyped-def]
+    parent, task = flow.run_to_first_decision()
+    flow.decide(task, flow.decision("StartChildWorkflowExecution", workflowType={"name": "wf", "version": "1"},
+                                    workflowId="kid", tagList=["a"], taskPriority="3"))
+    events = flow.wait_for(parent, "ChildWorkflowExecutionStarted")
+    child = flow.attrs(events[5])["workflowExecution"]
+    started = flow.attrs(flow.history(child)[0])
+    assert started["taskList"] == {"name": "decisions"} and started["tagList"] == ["a"]
+    assert started["taskPriority"] == "3" and started["childPolicy"] == "TERMINATE"
+
+
+def test_type_default_task_priorities_apply(flow):  # type: ignore[no-untyped-def]
+    act = flow.register_activity_type("prio", "1", defaultTaskPriority="9")
+    wf = flow.register_workflow_type("prio", "1", defaultTaskPriority="6")
+    execution = flow.start(workflow_type=wf)
+    events = flow.history(execution)
+    assert flow.attrs(events[0])["taskPriority"] == "6"
+    assert flow.attrs(events[1])["taskPriority"] == "6"
+    assert flow.describe(execution)["executionConfiguration"]["taskPriority"] == "6"
+    task = flow.poll_decision()
+    flow.decide(task, flow.schedule("a1", act))
+    assert flow.attrs(flow.history(execution)[-1])["taskPriority"] == "9"
+
+
+def test_child_that_continues_as_new_is_tracked_to_the_end_of_its_chain(flow):  # type: ignore[no-untyped-def]
+    parent, child, _ = _parent_with_child(flow)
+    flow.decide(flow.poll_decision())
+    ctask = flow.poll_decision(CHILD_LIST)
+    flow.decide(ctask, flow.decision("ContinueAsNewWorkflowExecution", taskList={"name": CHILD_LIST}))
+    time.sleep(0.2)
+    assert flow.types(parent)[-1] == "DecisionTaskCompleted", "the parent heard of an intermediate run"
+    assert flow.describe(parent)["openCounts"]["openChildWorkflowExecutions"] == 1
+    ctask = flow.poll_decision(CHILD_LIST)
+    assert ctask["workflowExecution"]["workflowId"] == child["workflowId"]
+    assert ctask["workflowExecution"]["runId"] != child["runId"]
+    new_started = flow.attrs(ctask["events"][0])
+    assert new_started["parentWorkflowExecution"] == parent and new_started["parentInitiatedEventId"] == 5
+    flow.decide(ctask, flow.decision("CompleteWorkflowExecution", result="end"))
+    events = flow.wait_for(parent, "ChildWorkflowExecutionCompleted")
+    done = flow.attrs(events[-2])
+    assert events[-2]["eventType"] == "ChildWorkflowExecutionCompleted"
+    assert done["result"] == "end" and done["initiatedEventId"] == 5
+
+
+def test_start_child_with_the_parents_own_workflow_id(flow):  # type: ignore[no-untyped-def]
+    parent, task = flow.run_to_first_decision()
+    _start_child(flow, task, parent["workflowId"])
+    events = flow.wait_for(parent, "StartChildWorkflowExecutionFailed")
+    failed = [flow.attrs(e) for e in events if e["eventType"] == "StartChildWorkflowExecutionFailed"][0]
+    assert failed["cause"] == "WORKFLOW_ALREADY_RUNNING" and failed["initiatedEventId"] == 5

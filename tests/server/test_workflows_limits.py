@@ -40,7 +40,8 @@ def test_retention_zero_forgets_closed_executions(flow):  # type: ignore[no-unty
     flow.swf.register_workflow_type(domain=domain, name="wf", version="1", defaultTaskList={"name": "r0"},
                                     defaultExecutionStartToCloseTimeout="60", defaultTaskStartToCloseTimeout="10",
                                     defaultChildPolicy="TERMINATE")
-    run = flow.swf.start_workflow_execution(domain=domain, workflowId="gone", workflowType={"name": "wf", "version": "1"})
+    run = flow.swf.start_workflow_execution(domain=domain, workflowId="gone",
+                                            workflowType={"name": "wf", "version": "1"})
     execution = {"workflowId": "gone", "runId": run["runId"]}
     flow.swf.terminate_workflow_execution(domain=domain, workflowId="gone")
     time.sleep(0.2)

@@ -97,3 +97,25 @@ def test_poll_on_unknown_domain_is_unknown_resource(flow):  # type: ignore[no-un
                       taskList={"name": "x"}) == "UnknownResourceFault"
     assert flow.fault(flow.swf.poll_for_activity_task, domain="ghost-domain",
                       taskList={"name": "x"}) == "UnknownResourceFault"
+
+
+def test_decision_and_activity_lists_of_the_same_name_are_separate(flow):  # type: ignore[no-untyped-def]
+    execution = flow.start(taskList={"name": "shared"})
+    activity = flow.swf.poll_for_activity_task(domain=flow.domain, taskList={"name": "shared"})
+    assert not activity.get("taskToken"), "a decision task was handed to an activity poller"
+    task = flow.poll_decision("shared")
+    flow.decide(task, flow.schedule("a1", taskList={"name": "shared"}))
+    assert flow.swf.count_pending_decision_tasks(domain=flow.domain, taskList={"name": "shared"})["count"] == 0
+    assert flow.poll_activity("shared")["workflowExecution"] == execution
+
+
+def test_waiting_poller_of_another_domain_is_not_woken(flow, swf, client_factory):  # type: ignore[no-untyped-def]
+    other = flow.unique("dom")
+    swf.register_domain(name=other, workflowExecutionRetentionPeriodInDays="1")
+    thread, result = _poll_in_thread(client_factory(), "poll_for_decision_task", domain=other,
+                                     taskList={"name": "decisions"})
+    time.sleep(0.2)
+    execution = flow.start()
+    thread.join(timeout=flow.poll_timeout + 5)
+    assert not result["task"].get("taskToken"), "a poller of another domain got the task"
+    assert flow.poll_decision()["workflowExecution"] == execution

@@ -1,0 +1,65 @@
+"""Workflows as plain Python, replayed from history on every decision, runnable locally.
+
+::
+
+    from swfkit import futures
+
+    @futures.activity(task_list="work")
+    def add_one(x):
+        return x + 1
+
+    @futures.activity(task_list="work")
+    def double(x):
+        return x * 2
+
+    @futures.workflow(task_list="deciders")
+    class Arith:
+        def run(self, x):
+            return self.submit(double, self.submit(add_one, x).result()).result()
+
+    futures.run_local(Arith, 3)                       # 8, no server
+    Arith.swfkit_decider(layer1, domain="d").run()    # on SWF (swfkit decider start module:Arith)
+
+Nothing else in swfkit imports this package.
+"""
+import logging
+
+from swfkit.exceptions import NonDeterministicWorkflowError
+from swfkit.futures.decider import FuturesDecider
+from swfkit.futures.definitions import (
+    Activity,
+    WorkflowDefinition,
+    activities_in,
+    activity,
+    definition_of,
+    signal_handler,
+    workflow,
+)
+from swfkit.futures.errors import (
+    ActivityFailed,
+    ActivityTimedOut,
+    CancelledError,
+    ChildWorkflowFailed,
+    FutureError,
+    ScheduleFailed,
+    SignalFailed,
+    WorkflowDeadlock,
+    WorkflowFailed,
+    WorkflowUsageError,
+)
+from swfkit.futures.future import ALL, ALL_COMPLETED, FIRST_COMPLETED, DoneAndNotDone, Future, wait
+from swfkit.futures.local import LocalExecution, LocalRunner, LocalSignal, run_local
+from swfkit.futures.replay import ReplayOutcome, replay
+from swfkit.futures.serializers import JSON, JSONSerializer, Serializer
+from swfkit.futures.workflow_api import Workflow
+
+logging.getLogger("swfkit.futures").addHandler(logging.NullHandler())
+
+__all__ = [
+    "ALL", "ALL_COMPLETED", "FIRST_COMPLETED", "Activity", "ActivityFailed", "ActivityTimedOut",
+    "CancelledError", "ChildWorkflowFailed", "DoneAndNotDone", "Future", "FutureError", "FuturesDecider",
+    "JSON", "JSONSerializer", "LocalExecution", "LocalRunner", "LocalSignal", "NonDeterministicWorkflowError",
+    "ReplayOutcome", "ScheduleFailed", "Serializer", "SignalFailed", "Workflow", "WorkflowDeadlock",
+    "WorkflowDefinition", "WorkflowFailed", "WorkflowUsageError", "activities_in", "activity", "definition_of", "replay",
+    "run_local", "signal_handler", "wait", "workflow",
+]
