@@ -76,9 +76,10 @@ class FanOutDecider(Decider):
                 decisions.schedule_activity_task("a%d" % index, ("square", "1"), task_list="work-" + self.task_list,
                                                  input=str(index))
             return decisions
-        completed = [record.result for record in activities.values() if record.status == "completed"]
-        if len(completed) == count:
-            decisions.complete_workflow_execution(result=str(sum(int(r) for r in completed)))
+        if task.state.open_activity_count == 0:  # the fold keeps this count: no scan while work is open
+            completed = [record.result for record in activities.values() if record.status == "completed"]
+            if len(completed) == count:
+                decisions.complete_workflow_execution(result=str(sum(int(r) for r in completed)))
         return decisions
 
 

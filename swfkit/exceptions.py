@@ -26,7 +26,7 @@ Callers read the fields, never parse the messages.
 """
 from __future__ import annotations
 
-from typing import Dict, Optional, Type
+from typing import Any, Dict, Optional, Type
 
 
 class SWFError(Exception):
@@ -280,7 +280,30 @@ class HistoryIntegrityError(HistoryError):
 
 
 class NonDeterministicWorkflowError(SWFError):
-    """Replayed workflow code asked for something other than what its history records."""
+    """Replayed workflow code asked for something other than what its history records.
+
+    Attributes:
+        event_id: the history event that recorded the other request.
+        what: what was requested, e.g. ``activity 'a-3'``.
+        recorded: the history's side (e.g. the activity type and input it recorded).
+        requested: the code's side.
+    """
+
+    def __init__(self, message: str, *, event_id: int = 0, what: str = "", recorded: Any = None,
+                 requested: Any = None) -> None:
+        self.event_id = event_id
+        self.what = what
+        self.recorded = recorded
+        self.requested = requested
+        super().__init__(message)
+
+    def __reduce__(self):
+        return (_rebuild_non_deterministic, (self.args[0] if self.args else "", self.event_id, self.what,
+                                             self.recorded, self.requested))
+
+
+def _rebuild_non_deterministic(message, event_id, what, recorded, requested):  # type: ignore[no-untyped-def]
+    return NonDeterministicWorkflowError(message, event_id=event_id, what=what, recorded=recorded, requested=requested)
 
 
 __all__ = [

@@ -38,3 +38,11 @@ def test_throttling_and_internal_failures_are_retryable() -> None:
     assert exceptions.service_error("Throttling").retryable
     assert exceptions.service_error("InternalFailure").retryable
     assert not exceptions.service_error("UnknownResourceFault").retryable
+
+
+def test_non_deterministic_error_carries_both_sides_across_pickling() -> None:
+    error = exceptions.NonDeterministicWorkflowError(
+        "mismatch", event_id=5, what="activity 'a-1'", recorded=("add", "1"), requested=("mul", "1"))
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.event_id, copy.what, copy.recorded, copy.requested, str(copy)) == (
+        5, "activity 'a-1'", ("add", "1"), ("mul", "1"), "mismatch")

@@ -13,7 +13,7 @@ import uuid
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from swfkit.actors import Worker, ensure_registered
-from swfkit.futures import activities_in, definition_of
+from swfkit.futures import FuturesDecider, activities_in, definition_of
 from swfkit.layer1 import Layer1
 
 DOMAIN = "futures-examples"
@@ -41,9 +41,7 @@ def actors_running(endpoint_url: str, workflows: Sequence[Any], activities: Iter
     activities = list(activities)
     task_lists = sorted({a.swfkit_activity.task_list for a in activities})
     actors: List[Any] = []
-    decider = workflows[0].swfkit_decider(client(endpoint_url), domain=DOMAIN)
-    decider.workflows.update({(definition_of(w).name, definition_of(w).version): w for w in workflows})
-    decider.workflow_types = [definition_of(w).registration for w in workflows]
+    decider = FuturesDecider(client(endpoint_url), workflows, domain=DOMAIN)  # decides for all of them
     actors.append(decider)
     for task_list in task_lists:
         for _ in range(worker_threads):

@@ -15,6 +15,7 @@ import sys
 from typing import Iterator, List, Optional
 
 from swfkit import __version__
+from swfkit.cli.connection import endpoint_url
 from swfkit.cli.failure_lines import EXIT_FAULT, EXIT_USAGE, describe_failure
 
 __all__ = ["main", "build_parser"]
@@ -88,6 +89,9 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
+_CHATTY_LIBRARIES = ("botocore", "urllib3")
+
+
 @contextlib.contextmanager
 def logging_to_stderr(level_name: Optional[str]) -> Iterator[None]:
     """While inside, log to stderr at ``level_name`` (or ``LOG_LEVEL``, default WARNING).
@@ -103,14 +107,19 @@ def logging_to_stderr(level_name: Optional[str]) -> Iterator[None]:
     root = logging.getLogger()
     handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    previous = root.level
+    # botocore and urllib3 chatter at INFO ("Found credentials..."); only DEBUG shows them.
+    quieted = [logging.getLogger(name) for name in _CHATTY_LIBRARIES] if level > logging.DEBUG else []
+    previous = [(root, root.level)] + [(logger, logger.level) for logger in quieted]
     root.addHandler(handler)
     root.setLevel(level)
+    for logger in quieted:
+        logger.setLevel(max(level, logging.WARNING))
     try:
         yield
     finally:
         root.removeHandler(handler)
-        root.setLevel(previous)
+        for logger, old_level in previous:
+            logger.setLevel(old_level)
 
 
 def _silence_stdout() -> None:
@@ -146,7 +155,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         _silence_stdout()
         return EXIT_FAULT
     except (Exception, KeyboardInterrupt) as error:  # one line, never a traceback (debug log aside)
-        message, code = describe_failure(error)
+        message, code = describe_failure(error, endpoint=endpoint_url(args))
         sys.stdout.flush()
         print("swfkit: %s" % message, file=sys.stderr)
         return code

@@ -10,6 +10,7 @@ from typing import Any, Optional
 from swfkit.cli import connection
 from swfkit.cli.failure_lines import UsageError
 
+
 def load_class(spec: str, base: type) -> type:
     """Import ``module:Class`` (``module.Class`` also accepted) and check it subclasses ``base``.
 

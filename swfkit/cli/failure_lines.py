@@ -6,7 +6,7 @@ Exit codes: 0 success, 1 the SWF service refused (fault), 2 bad input or usage,
 from __future__ import annotations
 
 import logging
-from typing import Tuple
+from typing import Optional, Tuple
 
 from swfkit import exceptions
 
@@ -26,11 +26,27 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def describe_failure(error: BaseException) -> Tuple[str, int]:
+def _root_reason(error: BaseException) -> str:
+    """The operating system's words for a failed connection ("Connection refused"), else ``str(error)``."""
+    seen = set()
+    reason = str(error)
+    current: Optional[BaseException] = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.strerror:
+            reason = current.strerror
+        elif isinstance(current, TimeoutError) or "timeout" in type(current).__name__.lower():
+            reason = "timed out"
+        current = current.__cause__ or current.__context__
+    return reason
+
+
+def describe_failure(error: BaseException, endpoint: Optional[str] = None) -> Tuple[str, int]:
     """Return the one-line message and the exit code for ``error``.
 
     Args:
         error: any exception that reached the command line.
+        endpoint: the endpoint the command used, named in connection failures.
     Returns:
         ``(message, exit_code)``; the message has no newline and no traceback.
     """
@@ -46,7 +62,11 @@ def describe_failure(error: BaseException) -> Tuple[str, int]:
         where = " (%s)" % error.operation if error.operation else ""
         return _one_line("%s%s: %s" % (error.code, where, error.message)), EXIT_FAULT
     if isinstance(error, exceptions.TransportError):
-        return _one_line("cannot reach the SWF endpoint: %s (check --endpoint-url / AWS_ENDPOINT_URL_SWF)" % error), EXIT_UNREACHABLE
+        log.debug("transport failure", exc_info=error)
+        where = " %s" % endpoint if endpoint else ""
+        during = " (%s)" % error.operation if error.operation else ""
+        return _one_line("cannot reach the SWF endpoint%s%s: %s; check --endpoint-url / AWS_ENDPOINT_URL_SWF" % (
+            where, during, _root_reason(error))), EXIT_UNREACHABLE
     if isinstance(error, exceptions.ConfigurationError):
         return _one_line("configuration: %s" % error), EXIT_UNREACHABLE
     if isinstance(error, exceptions.SWFError):

@@ -174,7 +174,7 @@ def run_demo(options: DemoOptions, out: Optional[TextIO] = None) -> int:
                 workflow_type={"name": fan_out.WORKFLOW_NAME, "version": fan_out.WORKFLOW_VERSION},
                 task_list={"name": decider_list},
                 input=fan_out.workflow_input(options.activities, options.work_ms, worker_list),
-                execution_start_to_close_timeout=str(int(options.timeout) + 60), task_start_to_close_timeout="30",
+                execution_start_to_close_timeout=str(int(options.timeout) + 60), task_start_to_close_timeout="10",
                 child_policy="TERMINATE")
             execution = {"workflowId": workflow_id, "runId": started["runId"]}
             print("started %s: %d activities, a %d s timer and an %r signal" % (

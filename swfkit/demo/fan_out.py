@@ -31,7 +31,7 @@ MAX_ATTEMPTS = 3
 #: activity costs 3 events plus its share of the decision tasks'.
 MAX_ACTIVITIES = 3_000
 #: Activity timeouts the decider asks for (seconds): a lost worker's task comes back quickly.
-ACTIVITY_TIMEOUTS = {"schedule_to_start_timeout": 60, "start_to_close_timeout": 30,
+ACTIVITY_TIMEOUTS = {"schedule_to_start_timeout": 60, "start_to_close_timeout": 10,
                      "schedule_to_close_timeout": 120, "heartbeat_timeout": "NONE"}
 
 WORKFLOW_TYPE = WorkflowTypeRegistration(

@@ -5,6 +5,7 @@ printed whenever something changes, at most once per ``interval`` seconds.
 """
 from __future__ import annotations
 
+import shutil
 import time
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, TextIO
@@ -14,7 +15,7 @@ from swfkit.demo.fan_out import SIGNAL_NAME, TIMER_ID
 _CLOSE_EVENTS = {"WorkflowExecutionCompleted": "COMPLETED", "WorkflowExecutionFailed": "FAILED",
                  "WorkflowExecutionTimedOut": "TIMED_OUT", "WorkflowExecutionCanceled": "CANCELED",
                  "WorkflowExecutionTerminated": "TERMINATED", "WorkflowExecutionContinuedAsNew": "CONTINUED_AS_NEW"}
-_BAR_WIDTH = 24
+_BAR_WIDTH = 10
 
 
 @dataclass(frozen=True)
@@ -64,17 +65,17 @@ def read_progress(events: List[Dict[str, Any]], total: int) -> Progress:
 
 
 def progress_line(progress: Progress, elapsed: float, tty: bool) -> str:
-    """The status line: bar (terminal only), activities, timer, signal, events, time."""
-    done = progress.completed
-    text = "%*d/%d activities  timer %-7s  signal %-8s  %4d events  %5.1f s" % (
-        len(str(progress.total)), done, progress.total, progress.timer, "received" if progress.signaled else "pending",
-        progress.events, elapsed)
-    if progress.retried:
-        text += "  (%d retried)" % progress.retried
-    if tty:
-        filled = int(_BAR_WIDTH * done / progress.total) if progress.total else _BAR_WIDTH
-        text = "[%s%s] %s" % ("#" * filled, "." * (_BAR_WIDTH - filled), text)
-    return text
+    """The status line: aligned columns for logs; on a terminal a short bar and a compact line."""
+    signal = "received" if progress.signaled else "pending"
+    retried = "  (%d retried)" % progress.retried if progress.retried else ""
+    if not tty:
+        return "%*d/%d activities  timer %-7s  signal %-8s  %4d events  %5.1f s%s" % (
+            len(str(progress.total)), progress.completed, progress.total, progress.timer, signal,
+            progress.events, elapsed, retried)
+    filled = int(_BAR_WIDTH * progress.completed / progress.total) if progress.total else _BAR_WIDTH
+    return "[%s%s] %d/%d activities, timer %s, signal %s, %d events, %.1f s%s" % (
+        "#" * filled, "." * (_BAR_WIDTH - filled), progress.completed, progress.total, progress.timer, signal,
+        progress.events, elapsed, retried)
 
 
 class ProgressDisplay:
@@ -94,6 +95,8 @@ class ProgressDisplay:
         now = time.monotonic()
         line = progress_line(progress, now - self._started, self.tty)
         if self.tty:
+            # Never wider than the terminal: a wrapped line cannot be rewritten with "\r".
+            line = line[: max(self.columns() - 1, 20)]
             self.stream.write("\r" + line.ljust(self._width))
             self._width = len(line)
             self.stream.flush()
@@ -103,6 +106,11 @@ class ProgressDisplay:
             self.stream.write(line + "\n")
             self.stream.flush()
             self._last_key, self._last_print = key, now
+
+    @staticmethod
+    def columns() -> int:
+        """The terminal's width (80 when it cannot be told)."""
+        return shutil.get_terminal_size((80, 24)).columns
 
     def finish(self, progress: Progress) -> None:
         """Show the final state and end the line."""

@@ -25,7 +25,7 @@ Nothing else in swfkit imports this package.
 import logging
 
 from swfkit.exceptions import NonDeterministicWorkflowError
-from swfkit.futures.decider import FuturesDecider
+from swfkit.futures.futures_decider import FuturesDecider
 from swfkit.futures.definitions import (
     Activity,
     WorkflowDefinition,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Any, Callable, Dict, Optional, Tuple, Type, TypeVar, Union
+from typing import Any, Callable, Dict, Optional, Tuple, TypeVar, Union
 
 from swfkit.actors import ActivityTypeRegistration, WorkflowTypeRegistration
 from swfkit.actors.failures import cut
@@ -61,6 +61,10 @@ class Activity:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.func(*args, **kwargs)
+
+    def __reduce__(self) -> str:
+        # Pickled by reference (a module-level name), so a Worker with it can run in child processes.
+        return self.__qualname__
 
     def __repr__(self) -> str:
         return "<activity %s/%s (%s)>" % (self.name, self.version, getattr(self.func, "__qualname__", self.func))

@@ -19,12 +19,11 @@ def mismatch(event_id: int, what: str, recorded: Any, requested: Any) -> NonDete
     The instance carries ``event_id``, ``what``, ``recorded`` (history side) and ``requested``
     (code side).
     """
-    error = NonDeterministicWorkflowError(
+    return NonDeterministicWorkflowError(
         "non-deterministic workflow: event %d recorded %s %s, but the code now asks for %s; "
         "a workflow must make the same requests in the same order on every replay (deploy changes as a "
-        "new workflow version)" % (event_id, what, _short(recorded), _short(requested)))
-    error.event_id, error.what, error.recorded, error.requested = event_id, what, recorded, requested  # type: ignore[attr-defined]
-    return error
+        "new workflow version)" % (event_id, what, _short(recorded), _short(requested)),
+        event_id=event_id, what=what, recorded=recorded, requested=requested)
 
 
 def check_same(event_id: int, what: str, recorded: Any, requested: Any) -> None:

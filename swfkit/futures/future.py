@@ -80,7 +80,11 @@ class Future:
             CancelledError: the future was cancelled.
             FutureError: the activity/child failed (``ActivityFailed``, ``ChildWorkflowFailed``...).
         """
-        self._take()
+        if self._status is PENDING:
+            self._ctx.block(self)
+        ctx = self._ctx
+        if self._event_id > ctx.position or ctx._handlers:  # (inlined _take: the replay's hot path)
+            ctx.advance(self._event_id)
         if self._error is not None:
             raise self._error
         return self._value

@@ -76,11 +76,18 @@ class LocalRunner:
         self.clock = [START_TIME]
         self.open_runs: Dict[str, LocalHistory] = {}
         self._counter = 0
+        #: Activities and workflow classes seen in decisions, by ("activity"|"workflow", name, version).
+        self._known: Dict[Any, Any] = {}
 
     def run(self, workflow_class: Any, input: Optional[str], *, workflow_id: Optional[str] = None,
-            parent: Optional[Dict[str, Any]] = None, signals: Sequence[LocalSignal] = ()) -> LocalExecution:
-        """Run ``workflow_class`` with the wire ``input`` through every continue-as-new."""
+            parent: Optional[Dict[str, Any]] = None, signals: Optional[Sequence[LocalSignal]] = None) -> LocalExecution:
+        """Run ``workflow_class`` with the wire ``input`` through every continue-as-new.
+
+        ``signals`` default: the runner's own for a top-level execution, none for a child.
+        """
         definition = definition_of(workflow_class)
+        if signals is None:
+            signals = self.signals if parent is None else ()
         self._counter += 1
         workflow_id = workflow_id or "local-%s-%d" % (definition.name[:200], self._counter)
         runs: List[List[Dict[str, Any]]] = []
@@ -140,7 +147,6 @@ class LocalRunner:
         completed = history.add("DecisionTaskCompleted", scheduledEventId=scheduled, startedEventId=started)
         for decision in outcome.decisions:
             history.apply(decision.to_dict(), completed, context.used)
-        self._known = getattr(self, "_known", {})
         self._known.update(context.used)
         return outcome.error
 
@@ -229,14 +235,8 @@ def run_local(workflow_class: Any, *args: Any, signals: Iterable[Union[LocalSign
     """
     definition = definition_of(workflow_class)
     input = encode_args(definition.serializer, args, kwargs, "run_local")
-    runner = LocalRunner()
-    done = runner.run(workflow_class, input, signals=sorted(runner_signals(signals), key=lambda s: s.at))
+    done = LocalRunner(signals=signals).run(workflow_class, input)
     return _value(definition, done)
-
-
-def runner_signals(signals: Iterable[Union[LocalSignal, Tuple[Any, ...]]]) -> List[LocalSignal]:
-    """``LocalSignal``s from signals or ``(name, input, at)`` tuples."""
-    return [s if isinstance(s, LocalSignal) else LocalSignal(*s) for s in signals]
 
 
 def _value(definition: Any, done: LocalExecution) -> Any:

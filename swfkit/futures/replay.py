@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import gc
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from swfkit.actors.failures import cut, failure_of
 from swfkit.decisions import (
@@ -24,13 +24,14 @@ from swfkit.decisions import (
 from swfkit.exceptions import NonDeterministicWorkflowError
 from swfkit.futures import ids
 from swfkit.futures.definitions import definition_of
+from swfkit.futures.determinism import mismatch
 from swfkit.futures.errors import (
     ContinueAsNewRequested,
     ExecutionBlocked,
     FailRequested,
     WorkflowUsageError,
 )
-from swfkit.futures.requests import Requests
+from swfkit.futures.workflow_requests import Requests
 from swfkit.futures.scheduling import DecisionBuffer
 from swfkit.futures.serializers import decode_args, decode_value, encode_args, encode_value
 from swfkit.spec.limits import MAX_DATA_LENGTH, MAX_OPEN_ACTIVITIES, MAX_REASON_LENGTH, MAX_REQUEST_BYTES
@@ -77,8 +78,7 @@ class ReplayContext(Requests):
         self.buffer = DecisionBuffer(state.open_activity_count, max_open_activities=max_open_activities,
                                      max_request_bytes=max_request_bytes, max_decisions=max_decisions)
         # The decision tasks' DecisionTaskStarted ids: the points at which code saw the history.
-        self.boundaries = [row[2] for row in state._decision_tasks.values() if row[2]]
-        self.boundaries.sort()
+        self.boundaries = _decision_starts(state)
         self.current = self.boundaries[-1] if self.boundaries else state.last_event_id
         self.position = self.boundaries[0] if self.boundaries else state.last_event_id
         self.closed = False
@@ -162,6 +162,7 @@ class ReplayContext(Requests):
         finally:
             if paused:
                 gc.enable()
+        self._check_all_claimed()
         decisions = self.buffer.finish(close, self.current, ids.wake_timer_id(self.current))
         if close is None or not decisions or decisions[-1] is not close:
             status = "blocked"
@@ -169,6 +170,24 @@ class ReplayContext(Requests):
             status = outcome.pop("status")
         return ReplayOutcome(tuple(decisions), status, queued=self.buffer.queued, deferred=self.buffer.deferred,
                              **{k: v for k, v in outcome.items() if k != "status"})
+
+    def _check_all_claimed(self) -> None:
+        """Every activity, child and timer the history holds was decided by an earlier replay, which
+        this one must have re-reached: one the code no longer asks for means the code changed."""
+        state = self.state
+        unclaimed = []
+        claimed = self._claimed_activities
+        for activity_id in [activity_id for activity_id in state.activities if activity_id not in claimed]:
+            record = state.activities[activity_id]  # records are built only for the (rare) unclaimed ids
+            unclaimed.append((record.scheduled_event_id or record.closed_event_id, "activity", activity_id))
+        unclaimed += [(record.initiated_event_id or record.closed_event_id, "child workflow", workflow_id)
+                      for workflow_id, record in state.children.items() if workflow_id not in self._claimed_children]
+        unclaimed += [(record.started_event_id or record.closed_event_id, "timer", timer_id)
+                      for timer_id, record in state.timers.items()
+                      if timer_id.startswith("timer-") and timer_id not in self._claimed_timers]
+        if unclaimed:
+            event_id, kind, ident = min(unclaimed)
+            raise mismatch(event_id, "the %s" % kind, ident, "nothing (the code no longer asks for it)")
 
     def _run(self, input: Optional[str]) -> Tuple[Optional[Decision], Dict[str, Any]]:
         name = self.definition.name
@@ -219,3 +238,15 @@ def replay(workflow_class: Any, state: Any, *, workflow_id: str, run_id: str, **
         WorkflowUsageError: ``workflow_class`` is not an ``@workflow`` class.
     """
     return ReplayContext(workflow_class, state, workflow_id=workflow_id, run_id=run_id, **limits).run()
+
+
+def _decision_starts(state: Any) -> List[int]:
+    """The DecisionTaskStarted event ids of the run, ascending (read from the fold's rows when it
+    keeps them as ``(scheduled, status, started, ...)`` tuples: cheaper than building records)."""
+    rows = getattr(state, "_decision_tasks", None)
+    if isinstance(rows, dict) and all(isinstance(row, tuple) and len(row) == 7 for row in rows.values()):
+        starts = [row[2] for row in rows.values() if row[2]]
+    else:
+        starts = [task.started_event_id for task in state.decision_tasks.values() if task.started_event_id]
+    starts.sort()
+    return starts

@@ -9,7 +9,7 @@ sends them. A close decision is held back while anything is queued or deferred.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Hashable, List, Optional
+from typing import Dict, Hashable, List, Optional
 
 from swfkit.decisions import Decision, start_timer
 from swfkit.decisions.response_limits import REQUEST_OVERHEAD_BYTES

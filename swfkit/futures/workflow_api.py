@@ -87,7 +87,7 @@ class Workflow:
     def swfkit_decider(cls, layer1: Any, *, domain: str, task_list: Optional[str] = None,
                        identity: Optional[str] = None) -> Any:
         """A ``FuturesDecider`` for this workflow (the CLI's ``swfkit decider start module:Name``)."""
-        from swfkit.futures.decider import FuturesDecider
+        from swfkit.futures.futures_decider import FuturesDecider
 
         return FuturesDecider(layer1, [cls], domain=domain, task_list=task_list, identity=identity)
 

@@ -49,6 +49,7 @@ class SWFServer:
         self._httpd = SWFHTTPServer((host, port), self.ctx, verify_keys)
         self._scheduler = Scheduler(self.ctx)
         self._thread: Optional[threading.Thread] = None
+        self._stopped = False
 
     @property
     def endpoint_url(self) -> str:
@@ -71,7 +72,10 @@ class SWFServer:
         return self
 
     def stop(self) -> None:
-        """Wake waiting polls, stop serving, close the database."""
+        """Wake waiting polls, stop serving, close the database (a second call does nothing)."""
+        if self._stopped:
+            return
+        self._stopped = True
         self.ctx.stopping = True
         self.ctx.wake_everyone()
         if self._thread is not None:

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Dict, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from swfkit.server.clock import SystemClock
 from swfkit.server.store import Store
+
+#: Executions kept loaded between calls; past this many the map is emptied after a commit.
+IDENTITY_MAP_SIZE = 4096
 
 #: (domain, "decision" | "activity", task list name)
 QueueKey = Tuple[str, str, str]
@@ -33,7 +36,7 @@ class Context:
         self.stopping = False
         self._conditions: Dict[QueueKey, threading.Condition] = {}
         self.pollers: Dict[QueueKey, int] = {}
-        self._wake: Set[QueueKey] = set()
+        self._wake: Dict[QueueKey, int] = {}
         self._timers_changed = False
         #: The due time the scheduler thread sleeps until (it sets this; -inf: not sleeping).
         self.next_due = float("-inf")
@@ -41,6 +44,10 @@ class Context:
         self.scheduler_wakeup = threading.Condition(store.lock)
         #: Lambda invocations to run after the current transaction commits.
         self.after_commit: list = []
+        #: Loaded executions by row id (see ``Execution._loaded``); emptied by every rollback.
+        self.executions: Dict[int, Any] = {}
+        #: Domains seen to exist (SWF never deletes a domain, so this only grows).
+        self.known_domains: set = set()
         self._frozen: Optional[Tuple[int, float]] = None
 
     def now(self) -> float:
@@ -62,8 +69,12 @@ class Context:
         return cond
 
     def wake(self, key: QueueKey) -> None:
-        """Note that ``key`` got a task: its pollers are woken when the transaction commits."""
-        self._wake.add(key)
+        """Note that ``key`` got a task: one of its pollers is woken when the transaction commits.
+
+        One per task is enough: a woken poller checks for tasks under the lock before it waits
+        again, so a task is never left behind while a poller sleeps.
+        """
+        self._wake[key] = self._wake.get(key, 0) + 1
 
     def timers_changed(self, due: float) -> None:
         """Note a timeout due at ``due``: if it is earlier than what the scheduler waits for, the
@@ -81,19 +92,22 @@ class Context:
     def _committed(self) -> list:
         """Send the wake-ups of a committed transaction; return its after-commit jobs."""
         self._frozen = None
-        for key in self._wake:
+        for key, count in self._wake.items():
             cond = self._conditions.get(key)
             if cond is not None:
-                cond.notify_all()
+                cond.notify(count)
         self._wake.clear()
         if self._timers_changed:
             self._timers_changed = False
             self.scheduler_wakeup.notify_all()
+        if len(self.executions) > IDENTITY_MAP_SIZE:
+            self.executions.clear()  # between calls, so no call holds two objects for one row
         jobs, self.after_commit[:] = list(self.after_commit), []
         return jobs
 
     def _rolled_back(self) -> None:
         self._frozen = None
+        self.executions.clear()  # objects may hold changes that were just undone
         self._wake.clear()
         self._timers_changed = False
         self.after_commit.clear()

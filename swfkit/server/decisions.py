@@ -16,7 +16,7 @@ from swfkit.spec import DECISION_ATTRIBUTES, limits
 
 from swfkit.server import lambdas, lifecycle, tokens
 from swfkit.server.context import Context
-from swfkit.server.executions import Execution
+from swfkit.server.executions import Execution, open_executions
 from swfkit.server.tasks import close_activity
 from swfkit.server.types import find_type
 from swfkit.server.validation import check
@@ -308,6 +308,8 @@ def _start_child(b: Batch, a: Dict[str, Any]) -> None:
         return fail("WORKFLOW_TYPE_DEPRECATED")
     if len(ex.state["children"]) >= limits.MAX_OPEN_CHILDREN:
         return fail("OPEN_CHILDREN_LIMIT_EXCEEDED")
+    if open_executions(b.ctx, ex.domain) >= limits.MAX_OPEN_EXECUTIONS_PER_DOMAIN:
+        return fail("OPEN_WORKFLOWS_LIMIT_EXCEEDED")
     config, cause = lifecycle.resolve_workflow_config(row, a)
     if config is None:
         return fail(cause)

@@ -16,6 +16,13 @@ MAX_DOMAINS = 100
 RETENTION_PATTERN = re.compile(r"[0-9]{1,8}\Z")
 
 
+def check_domain(ctx: Context, name: str) -> None:
+    """UnknownResourceFault unless the domain exists (domains are never deleted, so a hit is cached)."""
+    if name not in ctx.known_domains:
+        require_domain(ctx, name)
+        ctx.known_domains.add(name)
+
+
 def require_domain(ctx: Context, name: str) -> Any:
     """The domain row, or UnknownResourceFault."""
     row = ctx.store.execute("SELECT * FROM domains WHERE name=?", (name,)).fetchone()

@@ -8,12 +8,13 @@ worker call touches only its activity.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
 from swfkit.exceptions import UnknownResourceFault
 from swfkit.spec import EVENT_ATTRIBUTES, limits
 
 from swfkit.server.context import Context
+from swfkit.server.store import to_json
 
 #: Events that need the decider's attention: each schedules a decision task (coalesced).
 DECIDER_EVENTS = frozenset({
@@ -31,9 +32,10 @@ DECIDER_EVENTS = frozenset({
     "ScheduleLambdaFunctionFailed", "StartLambdaFunctionFailed",
 })
 
-COLUMNS = ("id", "domain", "workflow_id", "run_id", "type_name", "type_version", "open",
-           "close_status", "start_ts", "close_ts", "tags", "parent", "cancel_requested", "config",
-           "state", "next_event_id")
+def open_executions(ctx: Context, domain: str) -> int:
+    """How many executions are open in ``domain`` (children included)."""
+    return ctx.store.execute("SELECT COUNT(*) FROM executions WHERE domain=? AND open=1",
+                             (domain,)).fetchone()[0]
 
 
 def new_state() -> Dict[str, Any]:
@@ -81,19 +83,37 @@ class Execution:
         self.close_status: Optional[str] = row["close_status"]
         self.start_ts: float = row["start_ts"]
         self.close_ts: Optional[float] = row["close_ts"]
-        self.tags: List[str] = json.loads(row["tags"])
-        self.parent: Optional[Dict[str, Any]] = json.loads(row["parent"]) if row["parent"] else None
         self.cancel_requested: bool = bool(row["cancel_requested"])
-        self.config: Dict[str, Any] = json.loads(row["config"])
+        self._config_text: str = row["config"]
+        self._config: Optional[Dict[str, Any]] = None
         self.state: Dict[str, Any] = json.loads(row["state"])
         self.next_event_id: int = row["next_event_id"]
+
+    @property
+    def config(self) -> Dict[str, Any]:
+        """Resolved settings (task list, timeouts, child policy, parent link); parsed on first use."""
+        if self._config is None:
+            self._config = json.loads(self._config_text)
+        return self._config
 
     # -- loading -------------------------------------------------------------------------
     @classmethod
     def by_row(cls, ctx: Context, row_id: int) -> Optional["Execution"]:
         """Load by row id (None if gone)."""
+        cached = ctx.executions.get(row_id)
+        if cached is not None:
+            return cached
         row = ctx.store.execute("SELECT * FROM executions WHERE id=?", (row_id,)).fetchone()
-        return cls(ctx, row) if row else None
+        return cls._loaded(ctx, row) if row else None
+
+    @classmethod
+    def _loaded(cls, ctx: Context, row: Any) -> "Execution":
+        """One object per execution row (an identity map kept in step with committed rows), so
+        every part of a call that touches an execution sees and saves the same object."""
+        cached = ctx.executions.get(row["id"])
+        if cached is None:
+            cached = ctx.executions[row["id"]] = cls(ctx, row)
+        return cached
 
     @classmethod
     def find(cls, ctx: Context, domain: str, workflow_id: str, run_id: Optional[str] = None,
@@ -109,7 +129,7 @@ class Execution:
             row = ctx.store.execute(
                 "SELECT * FROM executions WHERE domain=? AND workflow_id=? AND open=1",
                 (domain, workflow_id)).fetchone()
-        return cls(ctx, row) if row else None
+        return cls._loaded(ctx, row) if row else None
 
     @classmethod
     def require(cls, ctx: Context, domain: str, execution: Dict[str, Any],
@@ -123,12 +143,14 @@ class Execution:
 
     def save(self) -> None:
         """Write the row back (same transaction)."""
+        config = self._config_text
+        if self._config is not None:
+            config = to_json(self._config)
         self.ctx.store.execute(
             "UPDATE executions SET open=?, close_status=?, close_ts=?, cancel_requested=?, state=?, "
             "next_event_id=?, config=? WHERE id=?",
             (int(self.open), self.close_status, self.close_ts, int(self.cancel_requested),
-             json.dumps(self.state, separators=(",", ":")), self.next_event_id,
-             json.dumps(self.config, separators=(",", ":")), self.id))
+             to_json(self.state), self.next_event_id, config, self.id))
 
     # -- views ---------------------------------------------------------------------------
     @property
@@ -157,7 +179,7 @@ class Execution:
         if key is not None:
             body[key[0]] = {k: v for k, v in attributes.items() if v is not None}
         self.ctx.store.execute("INSERT INTO events (execution, event_id, body) VALUES (?,?,?)",
-                               (self.id, event_id, json.dumps(body, separators=(",", ":"))))
+                               (self.id, event_id, to_json(body)))
         if event_type in DECIDER_EVENTS and self.open:
             self.need_decision()
         if event_id == limits.MAX_HISTORY_EVENTS - 1 and self.open:
@@ -211,12 +233,18 @@ class Execution:
                                (due, self.id, kind, ref))
         self.ctx.timers_changed(due)
 
-    def arm_activity(self, record: Dict[str, Any]) -> None:
-        """(Re-)arm the one timeout row of an open activity at its earliest deadline."""
+    def arm_activity(self, record: Dict[str, Any], armed: Optional[tuple] = None) -> None:
+        """(Re-)arm the one timeout row of an open activity at its earliest deadline.
+
+        ``armed`` is the deadline the row holds now: a later new deadline leaves the row alone (it
+        fires early, finds nothing due and re-arms itself), saving a write on every task start.
+        """
         deadline = activity_deadline(record)
         ref = "a:%d" % record["scheduled"]
         if deadline is None:
             self.drop_timeouts(ref)
+            return
+        if armed is not None and armed[0] <= deadline[0]:
             return
         cursor = self.ctx.store.execute("UPDATE timeouts SET due=? WHERE execution=? AND ref=?",
                                         (deadline[0], self.id, ref))
@@ -246,7 +274,7 @@ class Execution:
         """Store an open activity's record (``new``: it was just scheduled)."""
         self.ctx.store.execute("INSERT OR REPLACE INTO activities (execution, scheduled, activity_id, record) "
                                "VALUES (?,?,?,?)", (self.id, record["scheduled"], record["activityId"],
-                                                    json.dumps(record, separators=(",", ":"))))
+                                                    to_json(record)))
         if new:
             self.state["open_activities"] += 1
 

@@ -11,6 +11,7 @@ from swfkit.spec import FAULTS, OPERATIONS
 
 from swfkit.server import decisions, domains, tasks, types, visibility, workflows
 from swfkit.server.context import Context
+from swfkit.server.store import to_json
 from swfkit.server.paging import Raw
 from swfkit.server.validation import validate_request
 
@@ -96,4 +97,4 @@ def call(ctx: Context, operation: str, body: bytes) -> Tuple[int, bytes]:
         return error_body(InternalFailure("Internal failure in %s" % operation))
     if isinstance(result, Raw):
         return 200, result.body
-    return 200, json.dumps(result, separators=(",", ":")).encode()
+    return 200, to_json(result).encode()

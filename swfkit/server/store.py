@@ -5,11 +5,16 @@ page of a long history is one index range scan and nothing else is loaded.
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import sqlite3
+import tempfile
 import threading
 from typing import Any, Optional
+
+#: Compact JSON text for rows and answers (one encoder, built once: this is on every call's path).
+to_json = json.JSONEncoder(separators=(",", ":")).encode
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -29,9 +34,6 @@ CREATE TABLE IF NOT EXISTS executions (
 CREATE UNIQUE INDEX IF NOT EXISTS executions_run ON executions (domain, workflow_id, run_id);
 CREATE INDEX IF NOT EXISTS executions_open ON executions (domain, open, start_ts);
 CREATE INDEX IF NOT EXISTS executions_closed ON executions (domain, open, close_ts);
-CREATE TABLE IF NOT EXISTS events (
-    execution INTEGER NOT NULL, event_id INTEGER NOT NULL, body TEXT NOT NULL,
-    PRIMARY KEY (execution, event_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS activities (
     execution INTEGER NOT NULL, scheduled INTEGER NOT NULL, activity_id TEXT NOT NULL,
     record TEXT NOT NULL, PRIMARY KEY (execution, scheduled)) WITHOUT ROWID;
@@ -48,6 +50,13 @@ CREATE TABLE IF NOT EXISTS timeouts (
 CREATE INDEX IF NOT EXISTS timeouts_due ON timeouts (due);
 CREATE INDEX IF NOT EXISTS timeouts_execution ON timeouts (execution, ref);
 """
+#: History events: in the main database, or in an attached scratch file (``hist``) when the
+#: rest of the state is in memory.
+EVENTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS {schema}events (
+    execution INTEGER NOT NULL, event_id INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (execution, event_id)) WITHOUT ROWID;
+"""
 
 
 class Store:
@@ -61,12 +70,24 @@ class Store:
     def __init__(self, path: Optional[str] = None) -> None:
         self.lock = threading.RLock()
         self.path = path or ":memory:"
+        self._scratch: Optional[str] = None
         self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         if path is not None:
             # WAL + synchronous=NORMAL: a committed call survives kill -9 of the process.
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(EVENTS_SCHEMA.format(schema=""))
+        else:
+            # Everything small stays in memory (fast); the histories, which are most of the bytes,
+            # go to a scratch file deleted on close, so memory stays flat however much they hold.
+            # Its journal is in memory (rollback still works) and nothing is synced: it is scratch.
+            handle, self._scratch = tempfile.mkstemp(prefix="swfkit-server-", suffix=".db")
+            os.close(handle)
+            self.db.execute("ATTACH DATABASE ? AS hist", (self._scratch,))
+            self.db.execute("PRAGMA hist.journal_mode=MEMORY")
+            self.db.execute("PRAGMA hist.synchronous=OFF")
+            self.db.executescript(EVENTS_SCHEMA.format(schema="hist."))
         self.db.executescript(SCHEMA)
         self._depth = 0
         self.secret = self._secret()
@@ -87,6 +108,12 @@ class Store:
         """Close the connection."""
         with self.lock:
             self.db.close()
+            if self._scratch is not None:
+                try:
+                    os.unlink(self._scratch)
+                except OSError:
+                    pass
+                self._scratch = None
 
 
 def database_path(db: Optional[str]) -> Optional[str]:

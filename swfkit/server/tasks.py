@@ -7,7 +7,6 @@ which it releases while waiting — and the transaction that adds a task notifie
 """
 from __future__ import annotations
 
-import json
 import time
 from typing import Any, Dict, Optional
 
@@ -16,8 +15,9 @@ from swfkit.spec import limits
 
 from swfkit.server import tokens
 from swfkit.server.context import Context
-from swfkit.server.domains import require_domain
-from swfkit.server.executions import Execution
+from swfkit.server.store import to_json
+from swfkit.server.domains import check_domain, require_domain
+from swfkit.server.executions import Execution, activity_deadline
 from swfkit.server.paging import Raw, events_page
 
 
@@ -34,7 +34,7 @@ def _long_poll(ctx: Context, kind: str, p: Dict[str, Any], take: Any) -> Any:
             while True:
                 with ctx.transaction():
                     if not checked:
-                        require_domain(ctx, p["domain"])
+                        check_domain(ctx, p["domain"])
                         checked = True
                     row = ctx.store.execute(
                         "SELECT id, execution, scheduled_event_id FROM tasks WHERE domain=? AND kind=? "
@@ -87,14 +87,14 @@ def _decision_response(ctx: Context, p: Dict[str, Any], execution: Execution, st
         first = previous
     events, token = events_page(ctx, execution.id, p, position, last_event_id=started,
                                 first_event_id=first, token_prefix=(execution.id, started))
+    # a later page of a task that has meanwhile closed carries a token that is already stale
     head = {"taskToken": tokens.task_token(ctx.store.secret, "decision", execution.id,
-                                           execution.decision["scheduled"] if position is None
-                                           else execution.decision.get("scheduled", 0), started),
+                                           execution.decision["scheduled"], started),
             "startedEventId": started, "workflowExecution": execution.ref,
             "workflowType": execution.workflow_type, "previousStartedEventId": previous}
     if token:
         head["nextPageToken"] = token
-    text = json.dumps(head, separators=(",", ":"))
+    text = to_json(head)
     return Raw((text[:-1] + ',"events":' + events + "}").encode())
 
 
@@ -118,8 +118,9 @@ def poll_for_activity_task(ctx: Context, p: Dict[str, Any]) -> Any:
         started = execution.add_event("ActivityTaskStarted", {"identity": p.get("identity"),
                                                               "scheduledEventId": scheduled})
         activity["started"] = started
+        armed = activity_deadline(activity)
         activity["heartbeat"] = activity["startedAt"] = ctx.clock.now()
-        execution.arm_activity(activity)
+        execution.arm_activity(activity, armed)
         execution.put_activity(activity)
         execution.save()
         answer = {"taskToken": tokens.task_token(ctx.store.secret, "activity", execution.id, scheduled,

@@ -76,6 +76,7 @@ def fire(ctx: Context, row: Any) -> None:
     """Fire one due timeout row (the caller holds a transaction)."""
     ctx.store.execute("DELETE FROM timeouts WHERE id=?", (row["id"],))
     if row["kind"] == "r":  # retention: the closed execution and its history disappear
+        ctx.executions.pop(row["execution"], None)
         ctx.store.execute("DELETE FROM events WHERE execution=?", (row["execution"],))
         ctx.store.execute("DELETE FROM executions WHERE id=? AND open=0", (row["execution"],))
         return

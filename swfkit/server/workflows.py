@@ -11,7 +11,7 @@ from swfkit.spec import limits
 from swfkit.server import lifecycle
 from swfkit.server.context import Context
 from swfkit.server.domains import require_domain
-from swfkit.server.executions import Execution
+from swfkit.server.executions import Execution, open_executions
 from swfkit.server.types import require_type
 
 
@@ -34,9 +34,7 @@ def start_workflow_execution(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
     if Execution.find(ctx, p["domain"], p["workflowId"]) is not None:
         raise WorkflowExecutionAlreadyStartedFault("Workflow execution already started: workflowId=%s"
                                                    % p["workflowId"])
-    count = ctx.store.execute("SELECT COUNT(*) FROM executions WHERE domain=? AND open=1",
-                              (p["domain"],)).fetchone()[0]
-    if count >= limits.MAX_OPEN_EXECUTIONS_PER_DOMAIN:
+    if open_executions(ctx, p["domain"]) >= limits.MAX_OPEN_EXECUTIONS_PER_DOMAIN:
         raise LimitExceededFault("Too many open executions in domain %s" % p["domain"])
     execution = lifecycle.open_execution(ctx, p["domain"], p["workflowId"], p["workflowType"], config,
                                          input=p.get("input"), tags=p.get("tagList"))

@@ -201,3 +201,27 @@ def test_identity_reported_to_swf_merges_swfkit_identity(registered: Any, monkey
     assert identity["fleet"] == "batch" and identity["pid"] > 0 and identity["hostname"]
     explicit = SampleWorker(registered, identity="worker-7")
     assert explicit.identity == "worker-7"
+
+
+def test_decide_may_return_a_plain_list_and_set_an_execution_context(registered: Any) -> None:
+    from swfkit.actors import Decider, DecisionTask
+    from swfkit.decisions import complete_workflow_execution
+
+    class Listing(Decider):
+        def decide(self, task: DecisionTask) -> list:
+            if not task.state.signals:
+                return None  # type: ignore[return-value]  # nothing to do yet
+            return [complete_workflow_execution(result="after %s" % task.state.signals[0].name)]
+
+        def execution_context(self, task: DecisionTask) -> str:
+            return "seen %d events" % len(task.history)
+
+    decider = Listing(registered, DOMAIN, "deciders")
+    execution = start(registered, "listing", {})
+    assert decider.run_once()
+    registered.signal_workflow_execution(domain=DOMAIN, workflow_id="listing", signal_name="go")
+    assert decider.run_once()
+    history = events(registered, execution)
+    assert attributes(history[-1])["result"] == "after go"
+    contexts = [attributes(e).get("executionContext") for e in of_type(history, "DecisionTaskCompleted")]
+    assert contexts == ["seen 3 events", "seen 7 events"]

@@ -70,7 +70,22 @@ def test_unreachable_endpoint_in_a_subprocess() -> None:
     done = subprocess.run([sys.executable, "-m", "swfkit", "domain", "list"], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == EXIT_UNREACHABLE
-    assert "cannot reach the SWF endpoint" in one_line(done.stderr)
+    assert one_line(done.stderr) == ("swfkit: cannot reach the SWF endpoint %s (ListDomains): Connection refused; "
+                                     "check --endpoint-url / AWS_ENDPOINT_URL_SWF" % env["AWS_ENDPOINT_URL_SWF"])
+
+
+def test_root_reason_of_a_wrapped_connection_failure() -> None:
+    try:
+        try:
+            raise ConnectionRefusedError(111, "Connection refused")
+        except OSError as inner:
+            raise RuntimeError("pool gave up: HTTPConnectionPool(...) Max retries exceeded") from inner
+    except RuntimeError as middle:
+        error = exceptions.TransportError("no answer from http://x/", operation="PollForActivityTask")
+        error.__cause__ = middle
+    message, code = describe_failure(error, endpoint="http://x")
+    assert message == ("cannot reach the SWF endpoint http://x (PollForActivityTask): Connection refused; "
+                       "check --endpoint-url / AWS_ENDPOINT_URL_SWF")
 
 
 def test_usage_error_exit_code(swfkit) -> None:
@@ -84,8 +99,8 @@ def test_usage_error_exit_code(swfkit) -> None:
      "LimitExceededFault (StartWorkflowExecution): too many"),
     (exceptions.ValidationError("StartWorkflowExecution", "workflowId", "length must be at most 256"), EXIT_USAGE,
      "invalid input for StartWorkflowExecution: workflowId: length must be at most 256"),
-    (exceptions.TransportError("connection refused", operation="ListDomains"), EXIT_UNREACHABLE,
-     "cannot reach the SWF endpoint: connection refused"),
+    (exceptions.TransportError("no answer", operation="ListDomains"), EXIT_UNREACHABLE,
+     "cannot reach the SWF endpoint (ListDomains): no answer; check --endpoint-url"),
     (exceptions.ConfigurationError("no AWS region"), EXIT_UNREACHABLE, "configuration: no AWS region"),
     (UsageError("--input: not valid JSON"), EXIT_USAGE, "--input: not valid JSON"),
     (KeyboardInterrupt(), 130, "interrupted"),

@@ -19,11 +19,11 @@ def test_log_level_from_environment_and_option(endpoint_env, swfkit, monkeypatch
 
 
 def test_main_leaves_the_callers_logging_as_it_was(endpoint_env, swfkit) -> None:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
+    root, botocore = logging.getLogger(), logging.getLogger("botocore")
+    before = (list(root.handlers), root.level, botocore.level)
     swfkit("--log-level", "DEBUG", "domain", "list")
-    swfkit("domain", "describe", "missing")
-    assert (root.handlers, root.level) == (handlers, level)
+    swfkit("--log-level", "INFO", "domain", "describe", "missing")
+    assert (list(root.handlers), root.level, botocore.level) == before
 
 
 def test_unknown_level_is_reported_and_ignored(swfkit, monkeypatch) -> None:

@@ -42,7 +42,8 @@ def test_progress_line_has_a_bar_only_on_a_terminal() -> None:
     assert plain.startswith("1/2 activities") and "timer fired" in plain and "signal received" in plain
     assert progress_line(read_progress(EVENTS, 100), 1.5, tty=False).startswith("  1/100 activities")
     assert "(1 retried)" in plain and "[" not in plain
-    assert progress_line(progress, 1.5, tty=True).startswith("[" + "#" * 12 + "." * 12 + "]")
+    terminal = progress_line(progress, 1.5, tty=True)
+    assert terminal == "[#####.....] 1/2 activities, timer fired, signal received, 9 events, 1.5 s  (1 retried)"
 
 
 def test_display_rewrites_one_line_on_a_terminal() -> None:
@@ -53,6 +54,14 @@ def test_display_rewrites_one_line_on_a_terminal() -> None:
     display.finish(read_progress(EVENTS, 2))
     text = stream.getvalue()
     assert text.count("\r") == 3 and text.count("\n") == 1 and text.endswith("\n")
+
+
+def test_terminal_line_never_wraps(monkeypatch) -> None:
+    stream = io.StringIO()
+    display = ProgressDisplay(stream, tty=True)
+    monkeypatch.setattr(ProgressDisplay, "columns", staticmethod(lambda: 60))
+    display.show(read_progress(EVENTS, 2))
+    assert len(stream.getvalue()) == 1 + 59
 
 
 def test_display_prints_plain_lines_only_on_change_otherwise() -> None:

@@ -6,7 +6,7 @@ import pathlib
 import subprocess
 import sys
 import time
-from typing import Callable, List
+from typing import Callable
 
 import pytest
 
@@ -37,8 +37,8 @@ def leftover_processes(session_id: int, grace: float = 5.0):
 @pytest.fixture
 def run_example() -> Callable[..., subprocess.CompletedProcess]:
     """``run_example("arithmetic.py", "3")``: run it, assert it left no process behind, return the result."""
-    def run(script: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-        env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    def run(script: str, *args: str, timeout: float = 60, **env_vars: str) -> subprocess.CompletedProcess:
+        env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""), **env_vars)
         process = subprocess.Popen([sys.executable, str(REPO / "examples" / script), *args], cwd=REPO, env=env,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
         try:

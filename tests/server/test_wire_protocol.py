@@ -166,6 +166,12 @@ def test_server_healthy_after_oversize(raw, flow):  # type: ignore[no-untyped-de
                                 "taskStartToCloseTimeout": "10\n"}, "taskStartToCloseTimeout"),
     ("StartWorkflowExecution", {"domain": "d", "workflowId": "w", "workflowType": {"name": "wf", "version": "1"},
                                 "taskPriority": "\u0663"}, "taskPriority"),  # arabic-indic 3
+    ("RegisterWorkflowType", {"domain": "d", "name": "n", "version": "1",
+                              "defaultExecutionStartToCloseTimeout": "NONE"}, "defaultExecutionStartToCloseTimeout"),
+    ("RegisterWorkflowType", {"domain": "d", "name": "n", "version": "1", "defaultChildPolicy": "NOPE"},
+     "defaultChildPolicy"),
+    ("RegisterActivityType", {"domain": "d", "name": "n", "version": "1", "defaultTaskHeartbeatTimeout": "-1"},
+     "defaultTaskHeartbeatTimeout"),
     ("RespondActivityTaskCompleted", {"taskToken": "t" * 1025}, "taskToken"),
     ("RespondActivityTaskFailed", {"taskToken": "t", "reason": "r" * 257}, "reason"),
     ("RecordActivityTaskHeartbeat", {"taskToken": "t", "details": "d" * 2049}, "details"),
@@ -248,3 +254,37 @@ def test_close_decision_must_be_last(flow):  # type: ignore[no-untyped-def]
     assert flow.types(execution)[-1] == "DecisionTaskStarted"
     flow.complete(task)
     assert flow.types(execution)[-1] == "WorkflowExecutionCompleted"
+
+
+def test_respond_without_decisions_member_and_page_size_zero(flow):  # type: ignore[no-untyped-def]
+    execution = flow.start()
+    for i in range(3):
+        flow.swf.signal_workflow_execution(domain=flow.domain, workflowId=execution["workflowId"], signalName=f"s{i}")
+    task = flow.raw("PollForDecisionTask", {"domain": flow.domain, "taskList": {"name": "decisions"},
+                                            "maximumPageSize": 0}).json()
+    assert [e["eventId"] for e in task["events"]] == list(range(1, 7)) and not task.get("nextPageToken")
+    assert flow.raw("RespondDecisionTaskCompleted", {"taskToken": task["taskToken"]}).status_code == 200
+    history = flow.raw("GetWorkflowExecutionHistory", {"domain": flow.domain, "execution": execution,
+                                                       "maximumPageSize": 0}).json()
+    assert [e["eventType"] for e in history["events"]][-1] == "DecisionTaskCompleted"
+    assert len(history["events"]) == 7 and not history.get("nextPageToken")
+
+
+def test_a_bad_decision_late_in_the_list_rejects_the_whole_batch(flow):  # type: ignore[no-untyped-def]
+    execution, task = flow.run_to_first_decision()
+    response = flow.raw("RespondDecisionTaskCompleted", {"taskToken": task["taskToken"], "decisions": [
+        flow.schedule("a1"), flow.decision("RecordMarker", markerName="m"),
+        flow.decision("StartTimer", timerId="t", startToFireTimeout="soon")]})
+    body = _assert_error(response, "ValidationException", mentions="startToFireTimeout")
+    assert "decisions" in body["message"]
+    assert flow.types(execution)[-1] == "DecisionTaskStarted", "part of a rejected batch was applied"
+    assert flow.swf.count_pending_activity_tasks(domain=flow.domain, taskList={"name": "activities"})["count"] == 0
+
+
+def test_rejected_start_leaves_no_execution(flow):  # type: ignore[no-untyped-def]
+    response = flow.raw("StartWorkflowExecution", {"domain": flow.domain, "workflowId": "half",
+                                                   "workflowType": {"name": "wf", "version": "1"},
+                                                   "input": "ok", "tagList": ["a"] * 6})
+    _assert_error(response, "ValidationException", mentions="tagList")
+    assert flow.swf.count_open_workflow_executions(domain=flow.domain, startTimeFilter={"oldestDate": 0})["count"] == 0
+    flow.start("half")  # the id is free

@@ -297,3 +297,19 @@ def test_start_child_with_the_parents_own_workflow_id(flow):  # type: ignore[no-
     events = flow.wait_for(parent, "StartChildWorkflowExecutionFailed")
     failed = [flow.attrs(e) for e in events if e["eventType"] == "StartChildWorkflowExecutionFailed"][0]
     assert failed["cause"] == "WORKFLOW_ALREADY_RUNNING" and failed["initiatedEventId"] == 5
+
+
+def test_continue_as_new_explicit_values_reach_the_new_run(flow):  # type: ignore[no-untyped-def]
+    old, task = flow.run_to_first_decision()
+    flow.decide(task, flow.decision(
+        "ContinueAsNewWorkflowExecution", input="i", executionStartToCloseTimeout="77", taskStartToCloseTimeout="7",
+        taskList={"name": "next-run"}, taskPriority="2", childPolicy="ABANDON", tagList=["n1", "n2"]))
+    can = flow.attrs(flow.history(old)[-1])
+    new = {"workflowId": old["workflowId"], "runId": can["newExecutionRunId"]}
+    started = flow.attrs(flow.history(new)[0])
+    for attributes in (can, started):
+        assert attributes["executionStartToCloseTimeout"] == "77" and attributes["taskStartToCloseTimeout"] == "7"
+        assert attributes["taskList"] == {"name": "next-run"} and attributes["taskPriority"] == "2"
+        assert attributes["childPolicy"] == "ABANDON" and attributes["tagList"] == ["n1", "n2"]
+    assert flow.describe(new)["executionInfo"]["tagList"] == ["n1", "n2"]
+    assert flow.poll_decision("next-run")["workflowExecution"] == new

@@ -440,3 +440,21 @@ def test_decision_task_reverse_order(flow):  # type: ignore[no-untyped-def]
     task = flow.poll_decision(reverseOrder=True)
     assert [e["eventType"] for e in task["events"]] == [
         "DecisionTaskStarted", "DecisionTaskScheduled", "WorkflowExecutionStarted"]
+
+
+def test_history_pages_stay_consistent_while_the_history_grows(flow):  # type: ignore[no-untyped-def]
+    execution = flow.start()
+    for i in range(4):
+        _signal(flow, execution, f"a{i}")
+    first = flow.swf.get_workflow_execution_history(domain=flow.domain, execution=execution, maximumPageSize=3)
+    for i in range(4):
+        _signal(flow, execution, f"b{i}")
+    events = list(first["events"])
+    token = first["nextPageToken"]
+    while token:
+        page = flow.swf.get_workflow_execution_history(domain=flow.domain, execution=execution, maximumPageSize=3,
+                                                       nextPageToken=token)
+        events.extend(page["events"])
+        token = page.get("nextPageToken")
+    ids = [e["eventId"] for e in events]
+    assert ids == list(range(1, len(ids) + 1)) and len(ids) >= 6, ids

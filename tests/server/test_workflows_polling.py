@@ -119,3 +119,35 @@ def test_waiting_poller_of_another_domain_is_not_woken(flow, swf, client_factory
     thread.join(timeout=flow.poll_timeout + 5)
     assert not result["task"].get("taskToken"), "a poller of another domain got the task"
     assert flow.poll_decision()["workflowExecution"] == execution
+
+
+def test_stopping_the_server_releases_waiting_polls():  # type: ignore[no-untyped-def]
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from swfkit.server import SWFServer
+
+    server = SWFServer(None, poll_timeout=30.0).start()
+    client = boto3.session.Session().client("swf", endpoint_url=server.endpoint_url, region_name="us-east-1",
+                                            aws_access_key_id="k", aws_secret_access_key="s",
+                                            config=Config(read_timeout=40, retries={"total_max_attempts": 1}))
+    client.register_domain(name="stopping", workflowExecutionRetentionPeriodInDays="1")
+    outcome = {}
+
+    def poll() -> None:
+        try:
+            outcome["task"] = client.poll_for_decision_task(domain="stopping", taskList={"name": "l"})
+        except (BotoCoreError, ClientError) as err:  # a dropped connection is an acceptable end too
+            outcome["error"] = err
+
+    thread = threading.Thread(target=poll, daemon=True)
+    thread.start()
+    time.sleep(0.3)
+    t0 = time.monotonic()
+    server.stop()
+    thread.join(timeout=10)
+    assert not thread.is_alive(), "a waiting poll kept running after the server stopped"
+    assert time.monotonic() - t0 < 6, "stopping the server waited for the long poll to expire"
+    assert "error" in outcome or not outcome["task"].get("taskToken")
+    client.close()

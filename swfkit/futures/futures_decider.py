@@ -11,7 +11,7 @@ from swfkit.futures.definitions import WORKFLOWS, definition_of
 from swfkit.futures.errors import WorkflowUsageError
 from swfkit.futures.replay import replay
 
-log = logging.getLogger("swfkit.futures.decider")
+log = logging.getLogger("swfkit.futures.futures_decider")
 
 __all__ = ["FuturesDecider"]
 

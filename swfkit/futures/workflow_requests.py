@@ -31,7 +31,7 @@ from swfkit.futures.errors import (
     WorkflowUsageError,
 )
 from swfkit.futures.future import Future
-from swfkit.futures.retries import TRANSIENT_SCHEDULE_CAUSES, backoff_seconds, should_retry
+from swfkit.futures.retry_policy import TRANSIENT_SCHEDULE_CAUSES, backoff_seconds, should_retry
 from swfkit.futures.serializers import decode_value, encode_args, encode_value
 from swfkit.spec.limits import MAX_TIMEOUT_SECONDS
 
@@ -52,6 +52,7 @@ class Requests:
     """The request half of ``ReplayContext`` (it provides ``state``, ``buffer``, ``serializer``...)."""
 
     state: Any
+    closed: bool
     buffer: Any
     serializer: Any
     definition: Any
@@ -67,6 +68,10 @@ class Requests:
         self._externals: Optional[List[Any]] = None
         self._numbers: Optional[Dict[int, str]] = None
         self._rows: Optional[Dict[str, Any]] = getattr(self.state, "_activities", None)
+        #: Ids this replay asked for (what the determinism guard compares with the history's).
+        self._claimed_activities: set = set()
+        self._claimed_children: set = set()
+        self._claimed_timers: set = set()
         #: The activities and workflow classes this replay asked for, by (name, version): what
         #: ``run_local`` calls.
         self.used: Dict[Any, Any] = {}
@@ -76,7 +81,8 @@ class Requests:
 
     # -- activities -------------------------------------------------------------------------------------
     def submit(self, target: Any, args: tuple, kwargs: Dict[str, Any]) -> Future:
-        self.check_usable("submit")
+        if self.closed:
+            self.check_usable("submit")
         if isinstance(target, Activity):
             return self._submit_activity(target, args, kwargs)
         definition = getattr(target, "swfkit_definition", None)
@@ -96,6 +102,7 @@ class Requests:
             self._activity_seq += 1
             activity_id = "%d-%s" % (self._activity_seq, act.name) if act.short_name else \
                 ids.activity_id(self._activity_seq, act.name)
+        self._claimed_activities.add(activity_id)
         future = Future(self, "activity", activity_id)
         if act.idempotent:
             self._idempotent[activity_id] = future
@@ -196,6 +203,7 @@ class Requests:
         input = encode_args(definition.serializer, args, kwargs, "submit(%s)" % definition.name)
         self._child_seq += 1
         workflow_id = ids.child_workflow_id(self.workflow_id, self.run_id, self._child_seq)
+        self._claimed_children.add(workflow_id)
         future = Future(self, "child", workflow_id)
         future.workflow_id = workflow_id
         future._canceller = lambda f: self._cancel_child(workflow_id)
@@ -249,6 +257,7 @@ class Requests:
         whole = int(math.ceil(seconds))
         self._timer_seq += 1
         timer_id = ids.timer_id(self._timer_seq)
+        self._claimed_timers.add(timer_id)
         future = Future(self, "timer", timer_id)
         future._canceller = lambda f: self._cancel_timer(timer_id)
         record = self.state.timers.get(timer_id)
