@@ -207,6 +207,19 @@ def cpu_of(pids: List[int]) -> Dict[int, float]:
     return usage
 
 
+def wait_until_idle(processes: List[Any], expected: int, limit: float = 60.0) -> List[int]:
+    """Wait until all ``expected`` processes exist and have finished starting (imports done, polling
+    idle), so start-up costs stay out of the measurement; returns their pids."""
+    deadline = time.monotonic() + limit
+    while True:
+        pids = [pid for process in processes for pid in descendants(process.pid)]
+        before = cpu_of(pids)
+        time.sleep(0.5)
+        used = sum(value - before.get(pid, value) for pid, value in cpu_of(pids).items())
+        if (len(pids) >= expected and used < 0.02 * len(pids)) or time.monotonic() > deadline:
+            return pids
+
+
 def throughput(context: Any, endpoint: str, kind: str, count: int, workers: int, server_pid: int) -> float:
     """Activities/s of one N-activity workflow run by a decider process and ``workers`` worker processes."""
     client = layer1(endpoint)
@@ -219,8 +232,8 @@ def throughput(context: Any, endpoint: str, kind: str, count: int, workers: int,
         processes += [context.Process(target=run_boto3_worker, args=(endpoint, task_list)) for _ in range(workers)]
     for process in processes:
         process.start()
-    time.sleep(4.0)  # let every process import and start polling before the clock starts
-    pids = [pid for process in processes for pid in descendants(process.pid)]
+    expected = len(processes) + (workers if kind.startswith("swfkit") else 0)  # + the pool's children
+    pids = wait_until_idle(processes, expected)
     clients_before, server_before = cpu_of(pids), cpu_seconds(server_pid)
     started = time.monotonic()
     run = client.start_workflow_execution(domain=DOMAIN, workflow_id=kind, workflow_type={"name": "fanout", "version": "1"},
@@ -243,6 +256,8 @@ def throughput(context: Any, endpoint: str, kind: str, count: int, workers: int,
     history = list(client.paginate("GetWorkflowExecutionHistory", domain=DOMAIN,
                                    execution={"workflowId": kind, "runId": run["runId"]}))
     last = history[-1]["events"][-1]
+    decisions = sum(1 for page in history for event in page["events"] if event["eventType"] == "DecisionTaskCompleted")
+    print("    (%s: %d decision tasks, %d events)" % (kind, decisions, last["eventId"]))
     expected = str(sum(square(i) for i in range(count)))
     if info["closeStatus"] != "COMPLETED" or last["workflowExecutionCompletedEventAttributes"]["result"] != expected:
         raise SystemExit("%s run did not complete correctly: %s" % (kind, info))

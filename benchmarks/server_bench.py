@@ -228,8 +228,10 @@ def timer_lag(endpoint_url: str, n: int) -> Tuple[float, float]:
     setup_domain(swf, domain)
     executions = []
     for i in range(n):
-        run = raw("StartWorkflowExecution", {"domain": domain, "workflowId": f"t{i}", "workflowType": WF})
-        task = raw("PollForDecisionTask", {"domain": domain, "taskList": {"name": "d"}})
+        # one task list per execution: fired timers' decision tasks must not be picked up here
+        run = raw("StartWorkflowExecution", {"domain": domain, "workflowId": f"t{i}", "workflowType": WF,
+                                             "taskList": {"name": f"timer-{i}"}})
+        task = raw("PollForDecisionTask", {"domain": domain, "taskList": {"name": f"timer-{i}"}})
         raw("RespondDecisionTaskCompleted", {"taskToken": task["taskToken"], "decisions": [
             {"decisionType": "StartTimer", "startTimerDecisionAttributes": {"timerId": "t",
                                                                             "startToFireTimeout": "1"}}]})

@@ -131,7 +131,6 @@ class Decider(Actor):
             previous_started_event_id=previous,
             history=history,
             state=state,
-            new_events=list(history.new_events(previous)),
         )
 
     def respond(self, task: DecisionTask, decisions: List[Dict[str, Any]], context: Optional[str], where: str) -> None:

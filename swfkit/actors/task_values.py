@@ -1,6 +1,7 @@
 """The tasks handed to ``Decider.decide`` and ``Worker.do``, and the activity-side exceptions."""
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -62,7 +63,12 @@ class DecisionTask:
     previous_started_event_id: int
     history: "History" = field(repr=False)
     state: "ExecutionState" = field(repr=False)
-    new_events: List[Any] = field(repr=False)
+
+    @functools.cached_property
+    def new_events(self) -> List[Any]:
+        """The events after ``previous_started_event_id`` (typed on first access: a decider reading
+        only ``state`` pays nothing for them)."""
+        return list(self.history.new_events(self.previous_started_event_id))
 
     @property
     def workflow_id(self) -> str:

@@ -1,51 +1,177 @@
-"""``swfkit decider start`` and ``swfkit worker start``: run a Decider or Worker class by name."""
+"""``swfkit decider start`` and ``swfkit worker start``: run a Decider or Worker by name.
+
+Besides ``swfkit.actors`` subclasses they run the futures layer through duck-typed hooks (this
+package must not import ``swfkit.futures``): a class with ``swfkit_decider`` (an ``@workflow``)
+gives the decider to run; a bare module gives every object with ``swfkit_activity`` (an
+``@activity``), each added to a plain ``Worker`` by its own ``register(worker)``.
+"""
 from __future__ import annotations
 
 import argparse
 import importlib
 import os
 import sys
-from typing import Any, Optional
+import types
+from typing import Any, Dict, List, Optional
 
 from swfkit.cli import connection
 from swfkit.cli.failure_lines import UsageError
 
 
-def load_class(spec: str, base: type) -> type:
-    """Import ``module:Class`` (``module.Class`` also accepted) and check it subclasses ``base``.
+def _import(spec: str, module_name: str) -> Any:
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        return importlib.import_module(module_name)
+    except ImportError as error:
+        raise UsageError("%s: cannot import module %s: %s" % (spec, module_name, error)) from None
+
+
+def _is_missing(error: ImportError, spec: str) -> bool:
+    """Whether importing ``spec`` failed because ``spec`` itself (or a parent package) does not exist,
+    rather than because something the module imports is missing."""
+    name = getattr(error, "name", None) or ""
+    return isinstance(error, ModuleNotFoundError) and bool(name) and (spec == name or spec.startswith(name + "."))
+
+
+def load_target(spec: str, *, modules: bool = False) -> Any:
+    """Import ``module:Name`` (``module.Name`` also accepted) and return the object it names.
 
     The current directory is put on ``sys.path`` first, as ``python -m`` would, so a project's own
     modules load from an installed ``swfkit`` command too (worker processes inherit the path).
 
+    Args:
+        spec: ``module:Name``, ``module.Name``, or (with ``modules=True``) a bare module name.
+        modules: accept a spec without ``:`` that imports as a module, and return the module.
     Raises:
-        UsageError: a malformed spec, a module that does not import, a missing or wrong class.
+        UsageError: a malformed spec, a module that does not import, a missing name.
     """
-    module_name, sep, class_name = spec.partition(":")
+    module_name, sep, name = spec.partition(":")
+    if not sep and modules:
+        if os.getcwd() not in sys.path:
+            sys.path.insert(0, os.getcwd())
+        try:
+            return importlib.import_module(spec)
+        except ImportError as error:  # maybe module.Name: tried below; else this module's own failure
+            if not _is_missing(error, spec) or "." not in spec:
+                raise UsageError("%s: cannot import module %s: %s" % (spec, spec, error)) from None
     if not sep:
-        module_name, _, class_name = spec.rpartition(".")
-    if not module_name or not class_name:
+        module_name, _, name = spec.rpartition(".")
+    if not module_name or not name:
         raise UsageError("%r: expected module:Class, e.g. myproject.workers:MyWorker" % spec)
-    if os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as error:
-        raise UsageError("%s: cannot import module %s: %s" % (spec, module_name, error)) from None
-    cls = getattr(module, class_name, None)
-    if not isinstance(cls, type) or not issubclass(cls, base):
-        raise UsageError("%s: %s is not a %s subclass" % (spec, class_name, base.__name__))
+    module = _import(spec, module_name)
+    if not hasattr(module, name):
+        raise UsageError("%s: module %s has no attribute %r" % (spec, module_name, name))
+    return getattr(module, name)
+
+
+def load_class(spec: str, base: type) -> type:
+    """``load_target(spec)``, checked to be a subclass of ``base``.
+
+    Raises:
+        UsageError: as ``load_target``, or the object is not a ``base`` subclass.
+    """
+    cls = load_target(spec)
+    if not _subclass(cls, base):
+        raise UsageError("%s: %s is not a %s subclass" % (spec, _name_of(spec), base.__name__))
     return cls
 
 
-def _build(args: argparse.Namespace, base: type) -> Any:
-    cls = load_class(args.actor_class, base)
-    domain = args.domain or os.environ.get("SWF_DOMAIN") or getattr(cls, "domain", None)
+def _subclass(value: Any, base: type) -> bool:
+    return isinstance(value, type) and issubclass(value, base)
+
+
+def _domain(args: argparse.Namespace, target: Any) -> str:
+    declared = getattr(target, "domain", None)
+    domain = args.domain or os.environ.get("SWF_DOMAIN") or (declared if isinstance(declared, str) else None)
     if not domain:
-        raise UsageError("no domain: pass --domain, set SWF_DOMAIN or give %s a 'domain' attribute" % cls.__name__)
-    actor = cls(connection.make_client(args), domain, args.task_list)
+        raise UsageError("no domain: pass --domain, set SWF_DOMAIN or give %s a 'domain' attribute"
+                         % getattr(target, "__name__", target))
+    return domain
+
+
+def _name_of(spec: str) -> str:
+    return spec.split(":", 1)[1] if ":" in spec else spec.rpartition(".")[2]
+
+
+def _build_decider(args: argparse.Namespace) -> Any:
+    from swfkit.actors import Decider
+
+    spec = args.actor_class
+    target = load_target(spec)
+    if _subclass(target, Decider):
+        decider = target(connection.make_client(args), _domain(args, target), args.task_list)
+    elif callable(getattr(target, "swfkit_decider", None)):
+        # A futures @workflow class (duck-typed: the CLI never imports swfkit.futures).
+        registration = getattr(target, "swfkit_workflow", None)
+        if not args.task_list and registration is not None and not getattr(registration, "task_list", None):
+            raise UsageError("%s: no task list: pass --task-list or declare @workflow(task_list=...)" % spec)
+        decider = target.swfkit_decider(connection.make_client(args), domain=_domain(args, target),
+                                        task_list=args.task_list, identity=None)
+        if not isinstance(decider, Decider):
+            raise UsageError("%s: %s.swfkit_decider() returned %r, not a swfkit.actors.Decider"
+                             % (spec, _name_of(spec), type(decider).__name__))
+    else:
+        raise UsageError("%s: %s is not a Decider subclass (swfkit.actors.Decider) nor a futures @workflow "
+                         "class (it has no swfkit_decider)" % (spec, _name_of(spec)))
     if args.register:
-        actor.ensure_registered()
-    return actor
+        decider.ensure_registered()
+    return decider
+
+
+def module_activities(module: Any) -> List[Any]:
+    """The futures ``@activity`` objects of ``module`` (anything with ``swfkit_activity`` and a
+    ``register(worker)`` method), each once, sorted by type name and version."""
+    found: Dict[int, Any] = {}
+    for value in list(vars(module).values()):
+        if isinstance(value, type):  # a class (e.g. the Activity class itself) is not an activity
+            continue
+        registration = getattr(value, "swfkit_activity", None)
+        if registration is not None and callable(getattr(value, "register", None)):
+            found[id(value)] = value
+    return sorted(found.values(), key=lambda a: (str(a.swfkit_activity.name), str(a.swfkit_activity.version)))
+
+
+def _activities_task_list(spec: str, activities: List[Any]) -> str:
+    """The one task list the activities declare (activities declaring none have no say)."""
+    declared: Dict[str, List[str]] = {}
+    for act in activities:
+        registration = act.swfkit_activity
+        task_list = registration.task_list
+        if isinstance(task_list, dict):
+            task_list = task_list.get("name")
+        if task_list:
+            declared.setdefault(task_list, []).append("%s/%s" % (registration.name, registration.version))
+    if not declared:
+        raise UsageError("%s: no task list: its activities declare none; pass --task-list" % spec)
+    if len(declared) > 1:
+        raise UsageError("%s: its activities declare different task lists (%s); pass --task-list to pick one" % (
+            spec, "; ".join("%s: %s" % (name, ", ".join(types)) for name, types in sorted(declared.items()))))
+    return next(iter(declared))
+
+
+def _build_worker(args: argparse.Namespace) -> Any:
+    from swfkit.actors import Worker
+
+    spec = args.actor_class
+    target = load_target(spec, modules=True)
+    if isinstance(target, types.ModuleType):
+        activities = module_activities(target)
+        if not activities:
+            raise UsageError("%s: module %s has no futures @activity functions (objects with swfkit_activity); "
+                             "give MODULE:CLASS for a swfkit.actors.Worker subclass" % (spec, target.__name__))
+        task_list = args.task_list or _activities_task_list(spec, activities)
+        worker = Worker(connection.make_client(args), _domain(args, target), task_list)
+        for act in activities:
+            act.register(worker)
+    elif _subclass(target, Worker):
+        worker = target(connection.make_client(args), _domain(args, target), args.task_list)
+    else:
+        raise UsageError("%s: %s is not a Worker subclass (swfkit.actors.Worker); give MODULE:CLASS for one, or "
+                         "a bare MODULE of futures @activity functions" % (spec, _name_of(spec)))
+    if args.register:
+        worker.ensure_registered()
+    return worker
 
 
 def _run(actor: Any, kind: str, processes: Optional[int]) -> int:
@@ -59,15 +185,13 @@ def _run(actor: Any, kind: str, processes: Optional[int]) -> int:
 
 
 def decider_start(args: argparse.Namespace) -> int:
-    from swfkit.actors import Decider
-
-    return _run(_build(args, Decider), "decider", args.processes)
+    """``swfkit decider start MODULE:CLASS``: a Decider subclass, or a futures ``@workflow`` class."""
+    return _run(_build_decider(args), "decider", args.processes)
 
 
 def worker_start(args: argparse.Namespace) -> int:
-    from swfkit.actors import Worker
-
-    return _run(_build(args, Worker), "worker", args.processes)
+    """``swfkit worker start MODULE:CLASS | MODULE``: a Worker subclass, or a module's futures activities."""
+    return _run(_build_worker(args), "worker", args.processes)
 
 
 def positive_int(text: str) -> int:
@@ -83,14 +207,20 @@ def positive_int(text: str) -> int:
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     """Add ``decider start`` and ``worker start`` to ``commands`` (a subparsers action)."""
+    targets = {
+        "decider": ("MODULE:CLASS", "a swfkit.actors.Decider subclass, or a futures @workflow class"),
+        "worker": ("MODULE:CLASS | MODULE", "a swfkit.actors.Worker subclass, or a module whose futures "
+                                            "@activity functions a plain Worker runs"),
+    }
     for kind, handler, base in (("decider", decider_start, "Decider"), ("worker", worker_start, "Worker")):
-        top = commands.add_parser(kind, help="run a %s class" % base)
+        metavar, what = targets[kind]
+        top = commands.add_parser(kind, help="run a %s" % kind)
         actions = top.add_subparsers(dest="action", metavar="ACTION", required=True)
         parser = actions.add_parser("start", parents=[common], help="poll and handle tasks until SIGTERM/SIGINT")
-        parser.add_argument("actor_class", metavar="MODULE:CLASS", help="the swfkit.actors.%s subclass to run" % base)
-        parser.add_argument("--task-list", help="task list to poll (default: the class's task_list)")
+        parser.add_argument("actor_class", metavar=metavar, help="what to run: %s" % what)
+        parser.add_argument("--task-list", help="task list to poll (default: the class's or the activities' task list)")
         parser.add_argument("--processes", type=positive_int, default=None,
                             help="polling processes, supervised and restarted (default: poll in this process)")
         parser.add_argument("--register", action="store_true",
-                            help="register the domain and the class's types first (idempotent)")
+                            help="register the domain and the types it handles first (idempotent)")
         parser.set_defaults(handler=handler)

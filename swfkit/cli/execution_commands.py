@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 import uuid
 from typing import Any, Dict, List, Optional
 
+from swfkit import exceptions
 from swfkit.cli import connection
-from swfkit.cli.failure_lines import UsageError
+from swfkit.cli.failure_lines import EXIT_FAULT, UsageError
 from swfkit.cli.rendering import emit, emit_fields, print_json, type_label, wants_json, when
 from swfkit.demo.event_lines import event_rows
 
@@ -42,7 +44,19 @@ def _execution(swf: Any, domain: str, workflow_id: str, run_id: Optional[str]) -
     raise UsageError("no execution with workflow id %r in domain %s" % (workflow_id, domain))
 
 
+# Options that only mean something on an SWF endpoint: refused with --local rather than ignored.
+_SERVER_ONLY_OPTIONS = (("workflow_id", "--workflow-id"), ("task_list", "--task-list"), ("tag", "--tag"),
+                        ("execution_timeout", "--execution-timeout"), ("task_timeout", "--task-timeout"),
+                        ("child_policy", "--child-policy"))
+
+
 def workflow_start(args: argparse.Namespace) -> int:
+    """``swfkit workflow start NAME VERSION`` on the endpoint, or ``--local MODULE:CLASS`` in-process."""
+    if args.local:
+        return workflow_start_local(args)
+    if args.version is None:
+        raise UsageError("workflow start: VERSION is missing: give NAME VERSION (or --local MODULE:CLASS to run a "
+                         "futures workflow in this process)")
     domain = connection.domain(args)
     workflow_id = args.workflow_id or "%s-%s" % (args.name, uuid.uuid4().hex[:12])
     with connection.make_client(args) as swf:
@@ -57,6 +71,56 @@ def workflow_start(args: argparse.Namespace) -> int:
     else:
         print("started %s run %s" % (workflow_id, result["runId"]))
     return 0
+
+
+def workflow_start_local(args: argparse.Namespace) -> int:
+    """Run a futures ``@workflow`` class in this process (no endpoint) and print its result.
+
+    Duck-typed (the CLI never imports ``swfkit.futures``): the class's ``swfkit_run_local(input)``
+    returns the wire result; a failed run raises an ``SWFError`` with ``reason``/``details``.
+    Prints the result JSON (``null`` for no result); ``--json``: ``{"status", "result"}``. A failed
+    workflow prints one line on stderr and exits 1 (``--json`` also prints reason and details).
+    """
+    from swfkit.cli.actor_commands import load_target
+
+    spec = args.name
+    if args.version is not None:
+        raise UsageError("workflow start --local: takes MODULE:CLASS only, got an extra argument %r" % args.version)
+    given = [option for attribute, option in _SERVER_ONLY_OPTIONS if getattr(args, attribute, None)]
+    if given:
+        raise UsageError("workflow start --local: %s only apply on an SWF endpoint; drop %s"
+                         % (", ".join(given), "it" if len(given) == 1 else "them"))
+    input_json = json_text(args.input, "--input")
+    target = load_target(spec)
+    if not callable(getattr(target, "swfkit_run_local", None)):
+        raise UsageError("%s: %s is not a futures @workflow class (it has no swfkit_run_local)"
+                         % (spec, spec.split(":", 1)[1] if ":" in spec else spec.rpartition(".")[2]))
+    try:
+        result = target.swfkit_run_local(input_json)
+    except exceptions.SWFError as error:
+        if not hasattr(error, "reason"):
+            raise  # a usage or validation error: the usual one line
+        return _local_failure(args, spec, error)
+    if wants_json(args):
+        print_json({"status": "completed", "result": result})
+    else:
+        print("null" if result is None else result)
+    return 0
+
+
+def _local_failure(args: argparse.Namespace, spec: str, error: exceptions.SWFError) -> int:
+    reason, details = getattr(error, "reason", None), getattr(error, "details", None)
+    cause = error.__cause__
+    if cause is not None:  # the workflow's own exception says it best
+        why = "%s: %s" % (type(cause).__name__, cause) if str(cause) else type(cause).__name__
+    else:
+        lines = [line.strip() for line in str(details or "").splitlines() if line.strip()]
+        why = "%s%s" % (reason or "failed", " (%s)" % lines[-1][:200] if lines and lines[-1] != reason else "")
+    if wants_json(args):
+        print_json({"status": "failed", "reason": reason, "details": details})
+    sys.stdout.flush()
+    print("swfkit: workflow %s failed: %s" % (spec, " ".join(why.split())), file=sys.stderr)
+    return EXIT_FAULT
 
 
 def workflow_list(args: argparse.Namespace) -> int:
@@ -152,9 +216,11 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     """Add ``workflow`` and its subcommands to ``commands`` (a subparsers action)."""
     workflow = commands.add_parser("workflow", help="start, list, inspect, signal, cancel, terminate executions")
     actions = workflow.add_subparsers(dest="action", metavar="ACTION", required=True)
-    parser = actions.add_parser("start", parents=[common], help="start an execution")
-    parser.add_argument("name", help="workflow type name")
-    parser.add_argument("version", help="workflow type version")
+    parser = actions.add_parser("start", parents=[common], help="start an execution (or run one with --local)")
+    parser.add_argument("name", metavar="NAME", help="workflow type name (with --local: MODULE:CLASS)")
+    parser.add_argument("version", metavar="VERSION", nargs="?", help="workflow type version (not with --local)")
+    parser.add_argument("--local", action="store_true",
+                        help="run the futures @workflow class MODULE:CLASS in this process, no endpoint; print its result")
     parser.add_argument("--workflow-id", help="default: NAME-<random>")
     parser.add_argument("--input", help="input, as JSON")
     parser.add_argument("--task-list", help="decision task list (default: the type's)")

@@ -61,7 +61,7 @@ class LocalHistory:
         kind = a["activityType"]
         if ("activity", kind["name"], kind["version"]) not in known:
             failure = "ACTIVITY_TYPE_DOES_NOT_EXIST"
-        elif a["activityId"] in self.state._open_activities:
+        elif self.state.is_activity_open(a["activityId"]):
             failure = "ACTIVITY_ID_ALREADY_IN_USE"
         elif self.state.open_activity_count >= MAX_OPEN_ACTIVITIES:
             failure = "OPEN_ACTIVITIES_LIMIT_EXCEEDED"
@@ -75,7 +75,7 @@ class LocalHistory:
         self.activities.append((event_id, a))
 
     def _RequestCancelActivityTask(self, a: Dict[str, Any], known: Any) -> None:
-        if a["activityId"] not in self.state._open_activities:  # local activities never stay open
+        if not self.state.is_activity_open(a["activityId"]):  # local activities never stay open
             self.add("RequestCancelActivityTaskFailed", activityId=a["activityId"], cause="ACTIVITY_ID_UNKNOWN",
                      decisionTaskCompletedEventId=a["decisionTaskCompletedEventId"])
             self.needs_decision = True

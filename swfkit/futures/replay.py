@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import gc
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from swfkit.actors.failures import cut, failure_of
 from swfkit.decisions import (
@@ -78,7 +78,7 @@ class ReplayContext(Requests):
         self.buffer = DecisionBuffer(state.open_activity_count, max_open_activities=max_open_activities,
                                      max_request_bytes=max_request_bytes, max_decisions=max_decisions)
         # The decision tasks' DecisionTaskStarted ids: the points at which code saw the history.
-        self.boundaries = _decision_starts(state)
+        self.boundaries = state.decision_started_event_ids()
         self.current = self.boundaries[-1] if self.boundaries else state.last_event_id
         self.position = self.boundaries[0] if self.boundaries else state.last_event_id
         self.closed = False
@@ -239,14 +239,3 @@ def replay(workflow_class: Any, state: Any, *, workflow_id: str, run_id: str, **
     """
     return ReplayContext(workflow_class, state, workflow_id=workflow_id, run_id=run_id, **limits).run()
 
-
-def _decision_starts(state: Any) -> List[int]:
-    """The DecisionTaskStarted event ids of the run, ascending (read from the fold's rows when it
-    keeps them as ``(scheduled, status, started, ...)`` tuples: cheaper than building records)."""
-    rows = getattr(state, "_decision_tasks", None)
-    if isinstance(rows, dict) and all(isinstance(row, tuple) and len(row) == 7 for row in rows.values()):
-        starts = [row[2] for row in rows.values() if row[2]]
-    else:
-        starts = [task.started_event_id for task in state.decision_tasks.values() if task.started_event_id]
-    starts.sort()
-    return starts

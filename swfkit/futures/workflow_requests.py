@@ -3,7 +3,6 @@ markers. A request the history holds is resolved at once (and checked to be the 
 one it lacks becomes a decision in the ``DecisionBuffer``."""
 from __future__ import annotations
 
-import dataclasses
 import math
 from typing import Any, Dict, List, Mapping, Optional
 
@@ -18,7 +17,7 @@ from swfkit.decisions import (
     start_timer,
 )
 from swfkit.exceptions import ValidationError
-from swfkit.history import ActivityState
+from swfkit.history import ActivityRow
 from swfkit.futures import ids
 from swfkit.futures.definitions import Activity, WorkflowDefinition
 from swfkit.futures.determinism import check_same, type_of
@@ -38,13 +37,11 @@ from swfkit.spec.limits import MAX_TIMEOUT_SECONDS
 __all__ = ["Requests"]
 
 OPEN_ACTIVITY = frozenset(("scheduled", "started", "cancel_requested"))
-# The fold keeps activities as rows in ActivityState field order: reading a completed one straight
-# from its row (instead of building the record) is what keeps replaying thousands of them cheap.
-_FIELDS = [field.name for field in dataclasses.fields(ActivityState)]
-ROW_LENGTH = len(_FIELDS)
-R_STATUS, R_TYPE, R_INPUT, R_SCHEDULED, R_CLOSED, R_RESULT, R_ATTEMPTS = (
-    _FIELDS.index(name) for name in ("status", "activity_type", "input", "scheduled_event_id", "closed_event_id",
-                                     "result", "attempts"))
+# Reading a completed activity straight from its fold row (``ExecutionState.activity_rows``) instead
+# of building its ActivityState record is what keeps replaying thousands of them cheap.
+R_STATUS, R_TYPE, R_INPUT, R_CLOSED, R_RESULT, R_ATTEMPTS = (
+    ActivityRow.STATUS, ActivityRow.ACTIVITY_TYPE, ActivityRow.INPUT, ActivityRow.CLOSED_EVENT_ID,
+    ActivityRow.RESULT, ActivityRow.ATTEMPTS)
 CHILD_FAILURES = {"failed": "failed", "timed_out": "timed out", "terminated": "was terminated"}
 
 
@@ -67,7 +64,7 @@ class Requests:
         self._markers_seen: Dict[str, int] = {}
         self._externals: Optional[List[Any]] = None
         self._numbers: Optional[Dict[int, str]] = None
-        self._rows: Optional[Dict[str, Any]] = getattr(self.state, "_activities", None)
+        self._rows: Mapping[str, Any] = self.state.activity_rows
         #: Ids this replay asked for (what the determinism guard compares with the history's).
         self._claimed_activities: set = set()
         self._claimed_children: set = set()
@@ -107,8 +104,8 @@ class Requests:
         if act.idempotent:
             self._idempotent[activity_id] = future
         future._canceller = lambda f: self._cancel_activity(activity_id, act)
-        row = self._rows.get(activity_id) if self._rows is not None else None
-        if row is not None and len(row) == ROW_LENGTH and row[R_STATUS] == "completed":  # the common case
+        row = self._rows.get(activity_id)
+        if row is not None and row[R_STATUS] == "completed":  # the common case
             if row[R_TYPE] == act.wire_type and row[R_INPUT] == input:
                 future.attempts = len(row[R_ATTEMPTS]) + 1
                 try:

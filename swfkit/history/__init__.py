@@ -15,6 +15,7 @@ from swfkit.history.events import EVENT_CLASSES, parse_event
 from swfkit.history.fold import fold
 from swfkit.history.execution_history import History
 from swfkit.history.records import (
+    ActivityRow,
     ActivityState,
     ChildState,
     DecisionFailure,
@@ -31,6 +32,7 @@ from swfkit.history.state import ExecutionState
 
 __all__ = [
     "EVENT_CLASSES",
+    "ActivityRow",
     "ActivityState",
     "ChildState",
     "DecisionFailure",

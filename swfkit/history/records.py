@@ -91,6 +91,37 @@ class ActivityState:
         return cls(*row[:-1], tuple(cls(*attempt[:-1]) for attempt in row[-1]))  # type: ignore[arg-type]
 
 
+class ActivityRow:
+    """Positions of the fields in an activity row (``ExecutionState.activity_rows[activity_id]``).
+
+    A row is the latest attempt's ``ActivityState`` as a plain tuple in field order (``row[STATUS]``
+    is ``record.status``...), except its last item: ``row[ATTEMPTS]`` is a tuple of the earlier
+    attempts' rows, oldest first (so ``len(row[ATTEMPTS]) + 1`` is ``record.attempt``). Reading a row
+    costs nothing; ``ActivityState.from_row(row)`` builds the record. The layout is public API: it
+    changes only together with ``ActivityState``'s fields.
+    """
+
+    ACTIVITY_ID = 0
+    STATUS = 1
+    ACTIVITY_TYPE = 2
+    INPUT = 3
+    CONTROL = 4
+    TASK_LIST = 5
+    SCHEDULED_EVENT_ID = 6
+    STARTED_EVENT_ID = 7
+    CLOSED_EVENT_ID = 8
+    IDENTITY = 9
+    RESULT = 10
+    REASON = 11
+    DETAILS = 12
+    TIMEOUT_TYPE = 13
+    CAUSE = 14
+    CANCEL_REQUESTED_EVENT_ID = 15
+    ATTEMPTS = 16
+    #: Items in a row.
+    LENGTH = 17
+
+
 @dataclass(frozen=True, slots=True)
 class LambdaState:
     """One Lambda function id. ``status``: scheduled | started | completed | failed | timed_out |

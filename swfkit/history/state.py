@@ -7,6 +7,7 @@ I/O: the state depends only on the events.
 """
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
 
 from swfkit.exceptions import HistoryError, HistoryIntegrityError
@@ -54,6 +55,8 @@ class ExecutionState:
         external_cancel_requests: initiated event id -> ``ExternalCancelState``.
         decision_tasks: scheduled event id -> ``DecisionTaskState``.
         decision_failures: every ``DecisionFailure`` (``...Failed`` event of a decision), in order.
+        activity_rows: the fold's raw activity rows (read-only view; ``ActivityRow`` positions),
+            with ``is_activity_open`` and ``decision_started_event_ids()``: cheap reads for hot loops.
         last_event_id: id of the last event applied (0 for a fresh state).
     """
 
@@ -174,6 +177,33 @@ class ExecutionState:
     def decision_tasks(self) -> RecordMap[DecisionTaskState]:
         """Scheduled event id -> ``DecisionTaskState``."""
         return RecordMap(self._decision_tasks, DecisionTaskState.from_row)
+
+    # -- raw reads for hot loops (no record is built) ---------------------------------------------
+
+    @property
+    def activity_rows(self) -> Mapping[str, Row]:
+        """Activity id -> its fold row: a read-only, live view (no copy, no record built).
+
+        The cheap twin of ``activities`` for code that reads thousands of activities per decision
+        (a replaying decider): ``rows.get(activity_id)`` costs a dict lookup. Index a row with the
+        ``ActivityRow`` positions (``row[ActivityRow.STATUS]``); ``ActivityState.from_row(row)`` is
+        the record ``activities[activity_id]`` returns. The view follows later ``apply`` calls.
+        """
+        return MappingProxyType(self._activities)
+
+    def is_activity_open(self, activity_id: str) -> bool:
+        """Whether ``activity_id`` is scheduled, started or cancel-requested (SWF's open activity task)."""
+        return activity_id in self._open_activities
+
+    def decision_started_event_ids(self) -> List[int]:
+        """The DecisionTaskStarted event ids of every decision task started so far, ascending.
+
+        These are the run's decision boundaries (the points at which a decider saw the history),
+        read straight from the fold's rows without building ``DecisionTaskState`` records.
+        """
+        starts = [row[2] for row in self._decision_tasks.values() if row[2]]  # row[2]: started_event_id
+        starts.sort()
+        return starts
 
     # -- derived views (cheap: kept up to date by the fold) ---------------------------------------
 

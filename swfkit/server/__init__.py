@@ -30,7 +30,8 @@ class SWFServer:
     """An SWF-compatible service on a loopback port.
 
     Args:
-        db: SQLite file path for durable state; ``None`` keeps state in memory.
+        db: SQLite file path for durable state; ``None``: state in memory, histories in an SQLite
+            temporary database (memory stays flat; nothing survives the process).
         host: address to bind (loopback by default).
         port: TCP port; 0 picks a free one.
         poll_timeout: seconds an empty long poll waits (SWF: 60).

@@ -21,6 +21,7 @@ from swfkit.server.tasks import close_activity
 from swfkit.server.types import find_type
 from swfkit.server.validation import check
 
+LAMBDA_MAX = limits.DEFAULT_LAMBDA_START_TO_CLOSE_SECONDS
 CLOSE_DECISIONS = ("CompleteWorkflowExecution", "FailWorkflowExecution", "CancelWorkflowExecution",
                    "ContinueAsNewWorkflowExecution")
 
@@ -56,10 +57,10 @@ def _check_decisions(decisions: List[Dict[str, Any]]) -> None:
                                           % (path, field))
         if kind == "ScheduleLambdaFunction" and attributes.get("startToCloseTimeout") is not None:
             value = attributes["startToCloseTimeout"]
-            if value == "NONE" or not 1 <= int(value) <= limits.DEFAULT_LAMBDA_START_TO_CLOSE_SECONDS:
+            if value == "NONE" or not 1 <= int(value) <= LAMBDA_MAX:
                 raise ValidationException("1 validation error detected: Value '%s' at '%s.startToCloseTimeout' "
                                           "failed to satisfy constraint: Member must be between 1 and %d "
-                                          "seconds" % (value, path, limits.DEFAULT_LAMBDA_START_TO_CLOSE_SECONDS))
+                                          "seconds" % (value, path, LAMBDA_MAX))
         if kind in CLOSE_DECISIONS and index != len(decisions) - 1:
             raise ValidationException("1 validation error detected: Value '%s' at 'decisions.%d.member."
                                       "decisionType' failed to satisfy constraint: a close decision "
@@ -67,6 +68,7 @@ def _check_decisions(decisions: List[Dict[str, Any]]) -> None:
 
 
 def respond_decision_task_completed(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The RespondDecisionTaskCompleted call (``p``: the validated request)."""
     row_id, scheduled, started = tokens.parse_task_token(ctx.store.secret, p["taskToken"], "decision")
     execution = Execution.by_row(ctx, row_id)
     decision = execution.decision if execution else None
@@ -172,7 +174,10 @@ def _request_cancel_activity(b: Batch, a: Dict[str, Any]) -> None:
                                               "latestCancelRequestedEventId": requested})
 
 
-def _close(kind: str, close_status: str, event_type: str, fields: tuple) -> Callable[[Batch, Dict[str, Any]], None]:
+Apply = Callable[[Batch, Dict[str, Any]], None]
+
+
+def _close(kind: str, close_status: str, event_type: str, fields: tuple) -> Apply:
     def apply(b: Batch, a: Dict[str, Any]) -> None:
         if b.dirty_before:
             b.event(kind + "Failed", {"cause": "UNHANDLED_DECISION"})
@@ -329,7 +334,7 @@ def _start_child(b: Batch, a: Dict[str, Any]) -> None:
     ex.state["children"][str(initiated)]["started"] = started
 
 
-APPLY: Dict[str, Callable[[Batch, Dict[str, Any]], None]] = {
+APPLY: Dict[str, Apply] = {
     "ScheduleActivityTask": _schedule_activity,
     "RequestCancelActivityTask": _request_cancel_activity,
     "CompleteWorkflowExecution": _close("CompleteWorkflowExecution", "COMPLETED",

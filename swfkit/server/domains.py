@@ -55,6 +55,7 @@ def _merge_tags(existing: list, new: list) -> list:
 
 
 def register_domain(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The RegisterDomain call (``p``: the validated request)."""
     retention = _retention(p["workflowExecutionRetentionPeriodInDays"])
     if ctx.store.execute("SELECT 1 FROM domains WHERE name=?", (p["name"],)).fetchone():
         raise DomainAlreadyExistsFault("Domain already exists: %s" % p["name"])
@@ -75,12 +76,14 @@ def _info(ctx: Context, row: Any) -> Dict[str, Any]:
 
 
 def describe_domain(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The DescribeDomain call (``p``: the validated request)."""
     row = require_domain(ctx, p["name"])
     return {"domainInfo": _info(ctx, row),
             "configuration": {"workflowExecutionRetentionPeriodInDays": row["retention"]}}
 
 
 def list_domains(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The ListDomains call (``p``: the validated request)."""
     rows = ctx.store.execute("SELECT * FROM domains WHERE status=? ORDER BY name %s"
                              % ("DESC" if p.get("reverseOrder") else "ASC"),
                              (p["registrationStatus"],)).fetchall()
@@ -89,6 +92,7 @@ def list_domains(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def deprecate_domain(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The DeprecateDomain call (``p``: the validated request)."""
     row = require_domain(ctx, p["name"])
     if row["status"] == "DEPRECATED":
         raise DomainDeprecatedFault("Domain already deprecated: %s" % p["name"])
@@ -100,6 +104,7 @@ def deprecate_domain(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def undeprecate_domain(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The UndeprecateDomain call (``p``: the validated request)."""
     row = require_domain(ctx, p["name"])
     if row["status"] == "REGISTERED":
         raise DomainAlreadyExistsFault("Domain is not deprecated: %s" % p["name"])
@@ -115,6 +120,7 @@ def _domain_from_arn(ctx: Context, resource_arn: str) -> Any:
 
 
 def tag_resource(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The TagResource call (``p``: the validated request)."""
     row = _domain_from_arn(ctx, p["resourceArn"])
     tags = _merge_tags(json.loads(row["tags"]), p["tags"])
     ctx.store.execute("UPDATE domains SET tags=? WHERE name=?", (json.dumps(tags), row["name"]))
@@ -122,6 +128,7 @@ def tag_resource(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def untag_resource(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The UntagResource call (``p``: the validated request)."""
     row = _domain_from_arn(ctx, p["resourceArn"])
     drop = set(p["tagKeys"])
     tags = [t for t in json.loads(row["tags"]) if t["key"] not in drop]
@@ -130,5 +137,6 @@ def untag_resource(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def list_tags_for_resource(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The ListTagsForResource call (``p``: the validated request)."""
     row = _domain_from_arn(ctx, p["resourceArn"])
     return {"tags": json.loads(row["tags"])}

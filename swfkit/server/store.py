@@ -9,7 +9,6 @@ import json
 import os
 import secrets
 import sqlite3
-import tempfile
 import threading
 from typing import Any, Optional
 
@@ -70,7 +69,6 @@ class Store:
     def __init__(self, path: Optional[str] = None) -> None:
         self.lock = threading.RLock()
         self.path = path or ":memory:"
-        self._scratch: Optional[str] = None
         self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         if path is not None:
@@ -80,11 +78,10 @@ class Store:
             self.db.executescript(EVENTS_SCHEMA.format(schema=""))
         else:
             # Everything small stays in memory (fast); the histories, which are most of the bytes,
-            # go to a scratch file deleted on close, so memory stays flat however much they hold.
-            # Its journal is in memory (rollback still works) and nothing is synced: it is scratch.
-            handle, self._scratch = tempfile.mkstemp(prefix="swfkit-server-", suffix=".db")
-            os.close(handle)
-            self.db.execute("ATTACH DATABASE ? AS hist", (self._scratch,))
+            # go to an SQLite temporary database (an empty file name): it lives in a small page
+            # cache that spills to an anonymous file SQLite deletes itself (even on kill -9), so
+            # memory stays flat however many events it holds.
+            self.db.execute("ATTACH DATABASE '' AS hist")
             self.db.execute("PRAGMA hist.journal_mode=MEMORY")
             self.db.execute("PRAGMA hist.synchronous=OFF")
             self.db.executescript(EVENTS_SCHEMA.format(schema="hist."))
@@ -108,12 +105,6 @@ class Store:
         """Close the connection."""
         with self.lock:
             self.db.close()
-            if self._scratch is not None:
-                try:
-                    os.unlink(self._scratch)
-                except OSError:
-                    pass
-                self._scratch = None
 
 
 def database_path(db: Optional[str]) -> Optional[str]:

@@ -54,6 +54,7 @@ def _long_poll(ctx: Context, kind: str, p: Dict[str, Any], take: Any) -> Any:
 
 
 def poll_for_decision_task(ctx: Context, p: Dict[str, Any]) -> Any:
+    """The PollForDecisionTask call (``p``: the validated request)."""
     if p.get("nextPageToken") is not None:
         with ctx.transaction():
             return _decision_next_page(ctx, p)
@@ -110,6 +111,7 @@ def _decision_next_page(ctx: Context, p: Dict[str, Any]) -> Raw:
 
 
 def poll_for_activity_task(ctx: Context, p: Dict[str, Any]) -> Any:
+    """The PollForActivityTask call (``p``: the validated request)."""
     def take(row_id: int, scheduled: int) -> Optional[Dict[str, Any]]:
         execution = Execution.by_row(ctx, row_id)
         activity = execution.activity(scheduled) if execution else None
@@ -166,18 +168,22 @@ def _respond(ctx: Context, p: Dict[str, Any], event_type: str, fields: Dict[str,
 
 
 def respond_activity_task_completed(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The RespondActivityTaskCompleted call (``p``: the validated request)."""
     return _respond(ctx, p, "ActivityTaskCompleted", {"result": "result"})
 
 
 def respond_activity_task_failed(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The RespondActivityTaskFailed call (``p``: the validated request)."""
     return _respond(ctx, p, "ActivityTaskFailed", {"reason": "reason", "details": "details"})
 
 
 def respond_activity_task_canceled(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The RespondActivityTaskCanceled call (``p``: the validated request)."""
     return _respond(ctx, p, "ActivityTaskCanceled", {"details": "details"})
 
 
 def record_activity_task_heartbeat(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The RecordActivityTaskHeartbeat call (``p``: the validated request)."""
     execution, activity = started_activity(ctx, p["taskToken"])
     activity["heartbeat"] = ctx.clock.now()
     if p.get("details") is not None:
@@ -194,8 +200,10 @@ def _count(ctx: Context, kind: str, p: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def count_pending_activity_tasks(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The CountPendingActivityTasks call (``p``: the validated request)."""
     return _count(ctx, "activity", p)
 
 
 def count_pending_decision_tasks(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The CountPendingDecisionTasks call (``p``: the validated request)."""
     return _count(ctx, "decision", p)

@@ -53,7 +53,8 @@ def _string(shape_name: str, shape: Dict[str, Any], value: Any, path: str, paren
         if not limits.TIMEOUT_PATTERN.match(value):
             raise _fail(path, value, "Member must be a number of seconds (at most 8 digits) or NONE")
         if value != "NONE" and int(value) > limits.MAX_TIMEOUT_SECONDS:
-            raise _fail(path, value, "Member must be at most %d seconds (one year)" % limits.MAX_TIMEOUT_SECONDS)
+            raise _fail(path, value, "Member must be at most %d seconds (one year)"
+                        % limits.MAX_TIMEOUT_SECONDS)
     if shape_name == "TaskPriority":
         if not PRIORITY_PATTERN.match(value):
             raise _fail(path, value, "Member must be an integer in a string")

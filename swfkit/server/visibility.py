@@ -32,6 +32,7 @@ def info(row: Any) -> Dict[str, Any]:
 
 
 def describe_workflow_execution(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The DescribeWorkflowExecution call (``p``: the validated request)."""
     require_domain(ctx, p["domain"])
     ex = Execution.require(ctx, p["domain"], p["execution"])
     row = ctx.store.execute("SELECT * FROM executions WHERE id=?", (ex.id,)).fetchone()
@@ -54,6 +55,7 @@ def describe_workflow_execution(ctx: Context, p: Dict[str, Any]) -> Dict[str, An
 
 
 def get_workflow_execution_history(ctx: Context, p: Dict[str, Any]) -> Raw:
+    """The GetWorkflowExecutionHistory call (``p``: the validated request)."""
     require_domain(ctx, p["domain"])
     ex = Execution.require(ctx, p["domain"], p["execution"])
     position = tokens.parse_page_token(ctx.store.secret, p, ctx.clock.now())
@@ -137,16 +139,20 @@ def _count(ctx: Context, p: Dict[str, Any], closed: bool) -> Dict[str, Any]:
 
 
 def list_open_workflow_executions(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The ListOpenWorkflowExecutions call (``p``: the validated request)."""
     return _list(ctx, p, False)
 
 
 def list_closed_workflow_executions(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The ListClosedWorkflowExecutions call (``p``: the validated request)."""
     return _list(ctx, p, True)
 
 
 def count_open_workflow_executions(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The CountOpenWorkflowExecutions call (``p``: the validated request)."""
     return _count(ctx, p, False)
 
 
 def count_closed_workflow_executions(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The CountClosedWorkflowExecutions call (``p``: the validated request)."""
     return _count(ctx, p, True)

@@ -16,6 +16,7 @@ from swfkit.server.types import require_type
 
 
 def start_workflow_execution(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The StartWorkflowExecution call (``p``: the validated request)."""
     domain = require_domain(ctx, p["domain"])
     if domain["status"] == "DEPRECATED":
         raise OperationNotPermittedFault("Domain is deprecated: %s" % p["domain"])
@@ -48,6 +49,7 @@ def _open(ctx: Context, p: Dict[str, Any]) -> Execution:
 
 
 def signal_workflow_execution(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The SignalWorkflowExecution call (``p``: the validated request)."""
     execution = _open(ctx, p)
     execution.add_event("WorkflowExecutionSignaled", {"signalName": p["signalName"], "input": p.get("input")})
     execution.save()
@@ -55,12 +57,14 @@ def signal_workflow_execution(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]
 
 
 def request_cancel_workflow_execution(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The RequestCancelWorkflowExecution call (``p``: the validated request)."""
     execution = _open(ctx, p)
     lifecycle.request_cancel(execution, {})
     return {}
 
 
 def terminate_workflow_execution(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
+    """The TerminateWorkflowExecution call (``p``: the validated request)."""
     execution = _open(ctx, p)
     lifecycle.terminate(execution, reason=p.get("reason"), details=p.get("details"),
                         child_policy=p.get("childPolicy"))

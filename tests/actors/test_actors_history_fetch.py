@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
+import pytest
+
 from sample_actors import DOMAIN, DECISIONS
 from swfkit.actors import Decider, DecisionTask
 from swfkit.decisions import Decisions
@@ -12,15 +14,18 @@ from workflow_runs import events, start
 
 
 class PageRecordingLayer1(Layer1):
-    """Records the first event id of every decision-task page it receives."""
+    """Records the first event id of each decision task's first page, and counts further pages."""
 
     def __init__(self, endpoint_url: str) -> None:
         super().__init__(endpoint_url=endpoint_url, region="us-east-1")
         self.first_event_ids: List[int] = []
+        self.further_pages = 0
 
     def poll_for_decision_task(self, **arguments: Any) -> Dict[str, Any]:
         page = super().poll_for_decision_task(**arguments)
-        if page.get("events"):
+        if arguments.get("next_page_token"):
+            self.further_pages += 1
+        elif page.get("events"):
             self.first_event_ids.append(page["events"][0]["eventId"])
         return page
 
@@ -53,22 +58,27 @@ def decide_after_signal(client: Any, decider: Decider, name: str) -> None:
     assert decider.run_once()
 
 
-def test_the_same_decider_fetches_only_new_events(registered: Any, endpoint: str) -> None:
+@pytest.mark.parametrize("page_size", [1000, 2])
+def test_the_same_decider_fetches_only_new_events(registered: Any, endpoint: str, page_size: int) -> None:
     layer1 = PageRecordingLayer1(endpoint)
-    decider = Marking(layer1)
+    decider = Marking(layer1, maximum_page_size=page_size)
     execution = start(registered, "sticky", {"count": 0})
     assert decider.run_once()
     for name in ("one", "two", "three"):
         decide_after_signal(registered, decider, name)
     assert layer1.first_event_ids[0] == 1 and all(first > 1 for first in layer1.first_event_ids[1:])
+    assert (layer1.further_pages > 0) == (page_size == 2)
     for task in decider.seen:
         assert_complete(registered, execution, task)
     assert [len(t.state.signals) for t in decider.seen] == [0, 1, 2, 3]
     assert [len(t.state.markers.get("decided", [])) for t in decider.seen] == [0, 1, 2, 3]
 
 
-def test_a_decider_that_missed_decisions_reads_the_whole_history(registered: Any, endpoint: str) -> None:
-    first, second = Marking(PageRecordingLayer1(endpoint)), Marking(PageRecordingLayer1(endpoint))
+@pytest.mark.parametrize("page_size", [1000, 3])
+def test_a_decider_that_missed_decisions_reads_the_whole_history(registered: Any, endpoint: str,
+                                                                 page_size: int) -> None:
+    first = Marking(PageRecordingLayer1(endpoint), maximum_page_size=page_size)
+    second = Marking(PageRecordingLayer1(endpoint), maximum_page_size=page_size)
     execution = start(registered, "sticky", {"count": 0})
     assert first.run_once()
     decide_after_signal(registered, second, "to-second")      # second never saw the run: full read

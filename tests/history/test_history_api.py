@@ -7,7 +7,7 @@ from swfkit.history import events
 
 def test_exported_members() -> None:
     assert sorted(swfkit.history.__all__) == sorted([
-        "EVENT_CLASSES", "ActivityState", "ChildState", "DecisionFailure", "DecisionTaskState", "ExecutionInfo",
+        "EVENT_CLASSES", "ActivityRow", "ActivityState", "ChildState", "DecisionFailure", "DecisionTaskState", "ExecutionInfo",
         "ExecutionState", "ExternalCancelState", "ExternalSignalState", "History", "HistoryEvent", "LambdaState",
         "MarkerRecord", "SignalRecord", "TimerState", "UnknownEvent", "fold", "parse_event", "to_datetime",
     ])
@@ -20,7 +20,8 @@ def test_contract_names_exist() -> None:
     state = swfkit.history.ExecutionState()
     for name in ("execution", "activities", "timers", "children", "signals", "markers", "external_signals",
                  "external_cancel_requests", "lambdas", "decision_tasks", "apply", "copy", "last_event_id",
-                 "open_activity_count", "open_timers", "needs_decision", "previous_started_event_id"):
+                 "open_activity_count", "open_timers", "needs_decision", "previous_started_event_id",
+                 "activity_rows", "is_activity_open", "decision_started_event_ids"):
         assert hasattr(state, name), name
     for name in ("from_events", "from_pages", "for_decision_task", "for_execution", "new_events", "fold"):
         assert callable(getattr(swfkit.history.History, name)), name

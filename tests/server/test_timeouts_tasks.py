@@ -193,3 +193,15 @@ def test_respond_racing_the_timeout_has_exactly_one_outcome(flow, client_factory
         else:
             assert outcome == "UnknownResourceFault", outcome
             assert types == ["DecisionTaskTimedOut", "DecisionTaskScheduled"], types
+
+
+def test_decision_timeout_with_events_meanwhile_schedules_one_task(flow):  # type: ignore[no-untyped-def]
+    execution, task = flow.run_to_first_decision(taskStartToCloseTimeout="1")
+    for name in ("s1", "s2"):
+        flow.swf.signal_workflow_execution(domain=flow.domain, workflowId=execution["workflowId"], signalName=name)
+    events = flow.wait_for(execution, "DecisionTaskTimedOut", wait=4)
+    assert [e["eventType"] for e in events] == [
+        "WorkflowExecutionStarted", "DecisionTaskScheduled", "DecisionTaskStarted", "WorkflowExecutionSignaled",
+        "WorkflowExecutionSignaled", "DecisionTaskTimedOut", "DecisionTaskScheduled"]
+    again = flow.poll_decision()
+    assert again["previousStartedEventId"] == 0 and again["startedEventId"] == 8

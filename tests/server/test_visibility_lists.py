@@ -187,3 +187,25 @@ def test_unknown_domain_is_unknown_resource(world):  # type: ignore[no-untyped-d
                    startTimeFilter=EPOCH) == "UnknownResourceFault"
     assert f.fault(f.swf.count_closed_workflow_executions, domain="no-such-domain",
                    startTimeFilter=EPOCH) == "UnknownResourceFault"
+
+
+def test_timed_out_and_continued_runs_and_child_parents_are_listed(flow):  # type: ignore[no-untyped-def]
+    timed = flow.start("timed", executionStartToCloseTimeout="1")
+    continued = flow.start("continued", taskList={"name": "cont"})
+    flow.decide(flow.poll_decision("cont"), flow.decision("ContinueAsNewWorkflowExecution",
+                                                          taskList={"name": "cont"}))
+    parent = flow.start("parent", taskList={"name": "par"})
+    flow.decide(flow.poll_decision("par"), flow.decision(
+        "StartChildWorkflowExecution", workflowType={"name": "wf", "version": "1"}, workflowId="kid",
+        taskList={"name": "kids"}))
+    flow.wait_for(timed, "WorkflowExecutionTimedOut", wait=4)
+
+    def closed(status):  # type: ignore[no-untyped-def]
+        return [i["execution"] for i in flow.swf.list_closed_workflow_executions(
+            domain=flow.domain, startTimeFilter=EPOCH, closeStatusFilter={"status": status})["executionInfos"]]
+
+    assert closed("TIMED_OUT") == [timed]
+    assert closed("CONTINUED_AS_NEW") == [continued]
+    kid = flow.swf.list_open_workflow_executions(domain=flow.domain, startTimeFilter=EPOCH,
+                                                 executionFilter={"workflowId": "kid"})["executionInfos"]
+    assert len(kid) == 1 and kid[0]["parent"] == parent
