@@ -26,7 +26,7 @@ Callers read the fields, never parse the messages.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Type
+from typing import Any, Dict, Optional, Tuple, Type
 
 
 class SWFError(Exception):
@@ -70,12 +70,13 @@ class ServiceError(SWFError):
         request = " [request id %s]" % self.request_id if self.request_id else ""
         return "%s%s: %s%s" % (self.code, where, self.message, request)
 
-    def __reduce__(self):  # keep the fields across pickling (worker processes)
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:  # keep the fields across pickling (worker processes)
         return (_rebuild_service_error, (type(self), self.message, self.code, self.request_id,
                                          self.status_code, self.operation))
 
 
-def _rebuild_service_error(cls, message, code, request_id, status_code, operation):  # type: ignore[no-untyped-def]
+def _rebuild_service_error(cls: Type[ServiceError], message: str, code: Optional[str], request_id: Optional[str],
+                           status_code: Optional[int], operation: Optional[str]) -> ServiceError:
     return cls(message, code=code, request_id=request_id, status_code=status_code, operation=operation)
 
 
@@ -249,7 +250,7 @@ class ValidationError(SWFError, ValueError):
         self.rule = rule
         super().__init__("%s: %s: %s" % (operation, path or "(input)", rule))
 
-    def __reduce__(self):
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
         return (type(self), (self.operation, self.path, self.rule))
 
 
@@ -275,7 +276,7 @@ class HistoryIntegrityError(HistoryError):
         self.rule = rule
         super().__init__("event %d (%s) on %s in state %s: %s" % (event_id, event_type, entity, state, rule))
 
-    def __reduce__(self):
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
         return (type(self), (self.event_id, self.event_type, self.entity, self.state, self.rule))
 
 
@@ -297,12 +298,13 @@ class NonDeterministicWorkflowError(SWFError):
         self.requested = requested
         super().__init__(message)
 
-    def __reduce__(self):
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
         return (_rebuild_non_deterministic, (self.args[0] if self.args else "", self.event_id, self.what,
                                              self.recorded, self.requested))
 
 
-def _rebuild_non_deterministic(message, event_id, what, recorded, requested):  # type: ignore[no-untyped-def]
+def _rebuild_non_deterministic(message: str, event_id: int, what: str, recorded: Any,
+                               requested: Any) -> NonDeterministicWorkflowError:
     return NonDeterministicWorkflowError(message, event_id=event_id, what=what, recorded=recorded, requested=requested)
 
 

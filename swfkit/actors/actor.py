@@ -6,7 +6,7 @@ import logging
 import os
 import signal
 import threading
-from typing import Any, Dict, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, Sequence
 
 from ..exceptions import ConfigurationError, ServiceError, SWFError, TransportError
 from .identity import check_identity, default_identity
@@ -38,10 +38,14 @@ class Actor:
             computed in the polling process.
     """
 
-    #: Default domain for instances of a subclass.
-    domain: Optional[str] = None
-    #: Default task list for instances of a subclass.
-    task_list: Optional[str] = None
+    if TYPE_CHECKING:  # an instance always has both (``_required``); None at class level means "not set"
+        domain: str
+        task_list: str
+    else:
+        #: Default domain for instances of a subclass.
+        domain = None
+        #: Default task list for instances of a subclass.
+        task_list = None
     #: "decider" or "worker", for log lines.
     kind = "actor"
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from ..history import ExecutionState, History
+from ..history.execution_history import decision_task_pages
 
 __all__ = ["RunCache", "decision_history"]
 
@@ -75,11 +76,11 @@ def decision_history(layer1: Any, page: Dict[str, Any], poll: Dict[str, Any], ca
     run = cache.take(run_id) if cache is not None else None
 
     if first_id <= 1 or cache is None:
-        history = History(_task_pages(layer1, page, poll), task=page)
+        history = History(decision_task_pages(layer1, page, poll), task=page)
         state = history.fold()
     elif run is not None and first_id <= run.state.last_event_id + 1 and len(run.events) >= first_id - 1:
         prefix = {"events": run.events[: first_id - 1]}
-        history = History(_chain(prefix, _task_pages(layer1, page, poll)), task=page)
+        history = History(_chain(prefix, decision_task_pages(layer1, page, poll)), task=page)
         state = history.fold(run.state)
     else:  # a partial page we cannot complete from memory: read the run's history from the start
         history = History([{"events": _full_events(layer1, domain, execution, started)}], task=page)
@@ -89,16 +90,7 @@ def decision_history(layer1: Any, page: Dict[str, Any], poll: Dict[str, Any], ca
     return history, state
 
 
-def _task_pages(layer1: Any, page: Dict[str, Any], poll: Dict[str, Any]) -> Iterator[Dict[str, Any]]:
-    while True:
-        yield page
-        token = page.get("nextPageToken")
-        if not token:
-            return
-        page = layer1.poll_for_decision_task(next_page_token=token, **poll)
-
-
-def _chain(first: Dict[str, Any], rest: Iterator[Dict[str, Any]]) -> Iterator[Dict[str, Any]]:
+def _chain(first: Mapping[str, Any], rest: Iterator[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
     yield first
     yield from rest
 

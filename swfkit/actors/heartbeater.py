@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from types import TracebackType
-from typing import Any, Optional, Type
+from typing import Any, Mapping, Optional, Type
 
 from ..exceptions import SWFError
 from .task_values import ActivityTask, ActivityTaskLost, TaskControl
@@ -96,5 +96,5 @@ class Heartbeater:
                          self.task.activity_id, self.task.workflow_id)
 
 
-def _type_text(activity_type: dict) -> str:
+def _type_text(activity_type: Mapping[str, Any]) -> str:
     return "%s/%s" % (activity_type.get("name"), activity_type.get("version"))

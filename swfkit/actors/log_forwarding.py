@@ -39,6 +39,7 @@ class LogForwarder:
         self._thread.join(timeout)
 
     def _loop(self) -> None:
+        reader: Any  # a Connection from _readers (wait() is typed for sockets and fds too)
         while True:
             with self._lock:
                 readers = list(self._readers)
@@ -92,6 +93,7 @@ def send_logs_to(writer: Any, levels: Dict[str, int]) -> None:
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
+    # _PipeSender has the put_nowait the handler calls; the stubs also ask for a get() it never uses.
     root.addHandler(logging.handlers.QueueHandler(_PipeSender(writer)))  # type: ignore[arg-type]
     for name, level in levels.items():
         logging.getLogger(name or None).setLevel(level)

@@ -15,25 +15,29 @@ from ..spec.limits import TIMEOUT_PATTERN
 
 log = logging.getLogger("swfkit.actors.registration")
 
-Timeout = Union[int, float, datetime.timedelta, str, None]
+Timeout = Union[int, datetime.timedelta, str, None]
 
 __all__ = ["WorkflowTypeRegistration", "ActivityTypeRegistration", "ensure_registered", "timeout_text"]
 
 
 def timeout_text(value: Timeout, operation: str, path: str) -> Optional[str]:
-    """SWF's wire form of a timeout: seconds as a string, or ``"NONE"``; None stays None."""
+    """SWF's wire form of a timeout: seconds as a string, or ``"NONE"``; None stays None.
+
+    The same forms the decision builders take (``int``, whole-second ``timedelta``, digit string,
+    ``"NONE"``), so a default that registers is also one a decision can carry.
+    """
     if value is None:
         return None
-    if isinstance(value, bool):
-        raise ValidationError(operation, path, "must be seconds (int, timedelta, digit string) or 'NONE', not a bool")
     if isinstance(value, datetime.timedelta):
-        value = value.total_seconds()
-    if isinstance(value, (int, float)):
-        if value < 0 or value != int(value):
+        if value.microseconds:
+            raise ValidationError(operation, path, "must be a whole number of seconds (%r has a fraction)" % value)
+        value = value.days * 86_400 + value.seconds
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
             raise ValidationError(operation, path, "must be a whole number of seconds >= 0, got %r" % value)
-        value = str(int(value))
+        value = str(value)
     if not isinstance(value, str) or not TIMEOUT_PATTERN.match(value):
-        raise ValidationError(operation, path, "must be seconds (int, timedelta, digit string) or 'NONE', got %r" % (value,))
+        raise ValidationError(operation, path, "must be int seconds, a timedelta, a digit string or 'NONE', got %r" % (value,))
     return value
 
 

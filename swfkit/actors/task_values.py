@@ -5,7 +5,7 @@ import functools
 import logging
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..exceptions import SWFError, UnknownResourceFault
 from .failures import cut_heartbeat_details
@@ -29,7 +29,7 @@ class ActivityCanceled(SWFError):
         self.details = details
         super().__init__("activity task canceled" + (": %s" % details if details else ""))
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
         return (type(self), (self.details,))
 
 

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import os
 import sys
-from typing import Iterator, List, Optional
+from typing import TYPE_CHECKING, Iterator, List, Optional, TextIO
 
 from swfkit import __version__
 from swfkit.cli.connection import endpoint_url
@@ -77,15 +77,21 @@ def run_server(args: argparse.Namespace) -> int:
     return int(command.run(server_args) or 0)
 
 
-class _StderrHandler(logging.StreamHandler):
+if TYPE_CHECKING:  # generic in the stubs, not subscriptable at run time before 3.11
+    _StreamHandler = logging.StreamHandler[TextIO]
+else:
+    _StreamHandler = logging.StreamHandler
+
+
+class _StderrHandler(_StreamHandler):
     """Writes to whatever ``sys.stderr`` is at the time (tests swap it between calls)."""
 
-    @property  # type: ignore[override]
-    def stream(self):  # type: ignore[no-untyped-def]
+    @property
+    def stream(self) -> TextIO:
         return sys.stderr
 
     @stream.setter
-    def stream(self, value) -> None:  # type: ignore[no-untyped-def]
+    def stream(self, value: TextIO) -> None:
         pass
 
 

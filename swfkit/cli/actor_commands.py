@@ -71,7 +71,7 @@ def load_class(spec: str, base: type) -> type:
     Raises:
         UsageError: as ``load_target``, or the object is not a ``base`` subclass.
     """
-    cls = load_target(spec)
+    cls: type = load_target(spec)
     if not _subclass(cls, base):
         raise UsageError("%s: %s is not a %s subclass" % (spec, _name_of(spec), base.__name__))
     return cls

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Dict, Optional
 from urllib.parse import urlparse
 
 from swfkit.cli.failure_lines import UsageError
+
+if TYPE_CHECKING:  # imported when a client is made, not with the CLI
+    from swfkit.layer1 import Layer1
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DUMMY_REGION = "us-east-1"
@@ -59,10 +62,10 @@ def _has_credentials() -> bool:
     return botocore.session.get_session().get_credentials() is not None
 
 
-def client_options(args: argparse.Namespace) -> dict:
+def client_options(args: argparse.Namespace) -> Dict[str, Any]:
     """Keyword arguments for :class:`swfkit.layer1.Layer1` (also picklable for worker processes)."""
     url = endpoint_url(args)
-    options: dict[str, Any] = {"region": region(args), "endpoint_url": url}
+    options: Dict[str, Any] = {"region": region(args), "endpoint_url": url}
     if getattr(args, "profile", None):
         options["profile"] = args.profile
     elif is_loopback(url) and not _has_credentials():
@@ -72,7 +75,7 @@ def client_options(args: argparse.Namespace) -> dict:
     return options
 
 
-def make_client(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def make_client(args: argparse.Namespace) -> Layer1:
     """A :class:`~swfkit.layer1.Layer1` for the endpoint, region and credentials the user chose."""
     from swfkit.layer1 import Layer1
 

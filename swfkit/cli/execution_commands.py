@@ -40,7 +40,8 @@ def _execution(swf: Any, domain: str, workflow_id: str, run_id: Optional[str]) -
                                          execution_filter={"workflowId": workflow_id}, maximum_page_size=1)
         infos = answer.get("executionInfos", [])
         if infos:
-            return infos[0]["execution"]
+            execution: Dict[str, str] = infos[0]["execution"]
+            return execution
     raise UsageError("no execution with workflow id %r in domain %s" % (workflow_id, domain))
 
 

@@ -5,7 +5,7 @@ import argparse
 import datetime
 import json
 import sys
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from swfkit.demo.event_lines import render_table
 
@@ -32,7 +32,7 @@ def emit(args: argparse.Namespace, data: Any, headers: Sequence[str], rows: List
         print(empty)
 
 
-def emit_fields(args: argparse.Namespace, data: Any, fields: Sequence[tuple]) -> None:
+def emit_fields(args: argparse.Namespace, data: Any, fields: Sequence[Tuple[str, Any]]) -> None:
     """Print ``data`` as JSON or ``(label, value)`` pairs as an aligned two-column list."""
     if wants_json(args):
         print_json(data)

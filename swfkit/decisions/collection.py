@@ -1,7 +1,7 @@
 """``Decisions``: the list a decider fills and hands to ``respond_decision_task_completed``."""
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Union, overload
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Union, overload
 
 from swfkit.decisions import builders
 from swfkit.decisions.builders import Priority, TaskListRef, Timeout, TypeRef
@@ -99,7 +99,7 @@ class Decisions:
         return wire
 
     # -- one appender per builder ---------------------------------------------------------------
-    def _add(self, build: Any, *args: Any, **kwargs: Any) -> Decision:
+    def _add(self, build: Callable[..., Decision], *args: Any, **kwargs: Any) -> Decision:
         try:
             decision = build(*args, **kwargs)
         except ValidationError as error:

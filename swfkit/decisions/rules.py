@@ -81,6 +81,7 @@ Checker = Callable[[Any, str], Any]
 def _compile_string(shape_name: str, shape: Mapping[str, Any], member: str, parent: str) -> Checker:
     low, high, enum = shape.get("min", 0), shape.get("max"), shape.get("enum")
     allowed = frozenset(enum) if enum else None
+    choices = ", ".join(enum) if enum else ""
     timeout = shape_name in TIMEOUT_SHAPES
     in_lambda = parent == "ScheduleLambdaFunctionDecisionAttributes"
     identifier = shape_name in IDENTIFIER_SHAPES
@@ -99,7 +100,7 @@ def _compile_string(shape_name: str, shape: Mapping[str, Any], member: str, pare
         if high is not None and size > high:
             raise fail(path, "length must be at most %d (is %d)" % (high, size))
         if allowed is not None and value not in allowed:
-            raise fail(path, "must be one of %s" % ", ".join(enum))
+            raise fail(path, "must be one of %s" % choices)
         if identifier:
             check_identifier(value, path)
             if trimmed and value != value.strip():

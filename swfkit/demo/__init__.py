@@ -4,7 +4,10 @@
 display, ``event_lines`` the history formatting shared with the command line, ``demo_run`` the
 orchestration. Importing this package imports none of them.
 """
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the checker sees the real names; at run time they load on first use
+    from swfkit.demo.demo_run import DemoOptions, run_demo
 
 __all__ = ["DemoOptions", "run_demo"]
 

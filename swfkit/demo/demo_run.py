@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Optional, TextIO
+from typing import Any, Dict, Iterator, List, Optional, TextIO, cast
 
 from swfkit.demo import fan_out
 from swfkit.demo.demo_summary import DemoSummary, summarize
@@ -254,7 +254,8 @@ def _stop_all(pools: List[ActorPool], shutdown: float) -> None:
 def _verdict(progress: Progress, options: DemoOptions) -> int:
     if progress.close_status != "COMPLETED":
         raise DemoFailed("the execution closed as %s" % progress.close_status)
-    result = json.loads(progress.close_event["workflowExecutionCompletedEventAttributes"]["result"])
+    close_event = cast(Dict[str, Any], progress.close_event)  # set with close_status
+    result = json.loads(close_event["workflowExecutionCompletedEventAttributes"]["result"])
     if result.get("sum") != fan_out.expected_result(options.activities):
         raise DemoFailed("wrong fan-in sum %s (expected %d)" % (result.get("sum"), fan_out.expected_result(options.activities)))
     return 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Optional
+from typing import Any, Optional, TypedDict
 
 from swfkit.actors import ActivityTypeRegistration, Decider, WorkflowTypeRegistration, Worker, activity
 from swfkit.decisions import Decisions
@@ -30,9 +30,18 @@ MAX_ATTEMPTS = 3
 #: The most activities one demo run may have: SWF closes a history at 25,000 events, and each
 #: activity costs 3 events plus its share of the decision tasks'.
 MAX_ACTIVITIES = 3_000
+
+
+class _ActivityTimeouts(TypedDict):
+    schedule_to_start_timeout: int
+    start_to_close_timeout: int
+    schedule_to_close_timeout: int
+    heartbeat_timeout: str
+
+
 #: Activity timeouts the decider asks for (seconds): a lost worker's task comes back quickly.
-ACTIVITY_TIMEOUTS = {"schedule_to_start_timeout": 60, "start_to_close_timeout": 10,
-                     "schedule_to_close_timeout": 120, "heartbeat_timeout": "NONE"}
+ACTIVITY_TIMEOUTS: _ActivityTimeouts = {"schedule_to_start_timeout": 60, "start_to_close_timeout": 10,
+                                       "schedule_to_close_timeout": 120, "heartbeat_timeout": "NONE"}
 
 WORKFLOW_TYPE = WorkflowTypeRegistration(
     WORKFLOW_NAME, WORKFLOW_VERSION, description="swfkit demo: fan-out/fan-in of square activities",

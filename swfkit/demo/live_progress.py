@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 import time
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, TextIO
+from typing import Any, Dict, List, Optional, TextIO, Tuple
 
 from swfkit.demo.fan_out import SIGNAL_NAME, TIMER_ID
 
@@ -86,7 +86,7 @@ class ProgressDisplay:
         self.tty = stream.isatty() if tty is None else tty
         self.interval = interval
         self._started = time.monotonic()
-        self._last_key: Optional[tuple] = None
+        self._last_key: Optional[Tuple[int, str, bool, Optional[str]]] = None
         self._last_print = 0.0
         self._width = 0
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Any, Callable, Dict, Optional, Tuple, TypeVar, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar, Union
 
 from swfkit.actors import ActivityTypeRegistration, WorkflowTypeRegistration
 from swfkit.actors.failures import cut
@@ -46,6 +46,8 @@ class Activity:
     ``swfkit_handler`` the callable a ``swfkit.actors.Worker`` runs; ``register(worker)`` adds it.
     """
 
+    __qualname__: str  # the function's, copied onto the instance by functools.update_wrapper
+
     def __init__(self, func: Callable[..., Any], registration: ActivityTypeRegistration, *, retry: int,
                  backoff: Optional[float], idempotent: bool, serializer: Any) -> None:
         self.func = func
@@ -57,7 +59,7 @@ class Activity:
         self.wire_type = {"name": self.name, "version": self.version}
         self.short_name = len(self.name) <= 200
         self.submit_where = "submit(%s)" % self.name
-        functools.update_wrapper(self, func)  # type: ignore[arg-type]
+        functools.update_wrapper(self, func)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.func(*args, **kwargs)
@@ -115,7 +117,7 @@ def activity(name: Optional[str] = None, version: str = "1", *, task_list: Optio
         ValidationError: a bad name, version, timeout, retry or backoff (at decoration time).
     """
     if isinstance(name, type(lambda: 0)):  # bare @activity
-        return activity()(name)  # type: ignore[return-value]
+        return activity()(name)
     if not isinstance(retry, int) or isinstance(retry, bool) or retry < 0:
         raise ValidationError("activity", "retry", "must be an int >= 0, got %r" % (retry,))
     if backoff is not None and (isinstance(backoff, bool) or not isinstance(backoff, (int, float)) or backoff < 0):
@@ -194,7 +196,7 @@ def workflow(name: Optional[str] = None, version: str = "1", *, task_list: Optio
     The class gains the ``Workflow`` methods unless it already subclasses ``Workflow``.
     """
     if isinstance(name, type):  # bare @workflow
-        return workflow()(name)  # type: ignore[return-value]
+        return workflow()(name)
 
     def decorate(cls: C) -> C:
         if not isinstance(cls, type) or not callable(getattr(cls, "run", None)):
@@ -241,7 +243,7 @@ def definition_of(cls: Any) -> WorkflowDefinition:
     return definition
 
 
-def activities_in(module: Any) -> list:
+def activities_in(module: Any) -> List[Activity]:
     """The ``@activity`` objects defined or imported in ``module`` (sorted by type)."""
     found = {id(v): v for v in vars(module).values() if isinstance(v, Activity)}
     return sorted(found.values(), key=lambda a: (a.name, a.version))

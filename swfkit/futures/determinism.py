@@ -1,7 +1,7 @@
 """The determinism guard: replayed code must ask for what the history recorded at the same id."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 from swfkit.exceptions import NonDeterministicWorkflowError
 
@@ -32,7 +32,7 @@ def check_same(event_id: int, what: str, recorded: Any, requested: Any) -> None:
         raise mismatch(event_id, what, recorded, requested)
 
 
-def type_of(wire_type: Optional[dict]) -> Any:
+def type_of(wire_type: Optional[Mapping[str, Any]]) -> Any:
     """``(name, version)`` of a wire type dict (None stays None)."""
     if wire_type is None:
         return None

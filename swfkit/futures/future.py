@@ -97,7 +97,7 @@ class Future:
         """
         self._take()
         if self._status is CANCELLED:
-            raise self._error  # type: ignore[misc]
+            raise self._error  # type: ignore[misc]  # set (a CancelledError) together with CANCELLED
         return self._error
 
     def cancel(self) -> bool:

@@ -9,7 +9,7 @@ what the workflow returned; a failure raises.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union, cast
 
 from swfkit.actors.failures import failure_of
 from swfkit.futures.definitions import definition_of
@@ -17,6 +17,7 @@ from swfkit.futures.errors import CancelledError, WorkflowDeadlock, WorkflowFail
 from swfkit.futures.local_history import LocalHistory
 from swfkit.futures.replay import ReplayContext
 from swfkit.futures.serializers import decode_value, encode_args, encode_value
+from swfkit.history import ExecutionInfo
 from swfkit.spec.limits import MAX_DATA_LENGTH, MAX_HISTORY_EVENTS
 
 __all__ = ["LocalSignal", "LocalExecution", "LocalRunner", "run_local", "run_local_wire"]
@@ -125,7 +126,7 @@ class LocalRunner:
                                                          "LocalSignal", "input"))
             if history.needs_decision:
                 error = self._decide(workflow_class, history) or error
-                if history.state.execution.status != "open":
+                if cast(ExecutionInfo, history.state.execution).status != "open":  # started: it has one
                     return self._closed(history, error)
                 self._run_work(history)
             elif not self._advance_time(history, signals, started_at):
@@ -179,7 +180,7 @@ class LocalRunner:
             parent = {"execution": {"workflowId": history.workflow_id, "runId": history.run_id},
                       "initiated_event_id": initiated_event_id}
             done = self.run(child_class, a.get("input"), workflow_id=a["workflowId"], parent=parent)
-            run_id = done.runs and "%s-run-%d" % (done.workflow_id, len(done.runs))
+            run_id = "%s-run-%d" % (done.workflow_id, len(done.runs))
             outcome = {"completed": {"result": done.result}, "failed": {"reason": done.reason, "details": done.details},
                        "canceled": {"details": done.details}, "terminated": {}}[done.status]
             history.child_closed(initiated_event_id, a, run_id, done.status, **outcome)
@@ -212,8 +213,8 @@ class LocalRunner:
 
     @staticmethod
     def _closed(history: LocalHistory, error: Optional[BaseException]) -> Tuple[Any, ...]:
-        execution = history.state.execution
-        status = execution.close_status.lower()
+        execution = cast(ExecutionInfo, history.state.execution)  # started and closed
+        status = cast(str, execution.close_status).lower()
         if status == "continued_as_new":
             attributes = history.events[-1]["workflowExecutionContinuedAsNewEventAttributes"]
             return ("continued_as_new", attributes.get("input"))

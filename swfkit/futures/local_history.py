@@ -6,9 +6,9 @@ failure causes, and the outcomes the local runner produces (activity completed, 
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, cast
 
-from swfkit.history import ExecutionState
+from swfkit.history import ExecutionInfo, ExecutionState
 from swfkit.history.event_base import attributes_key
 from swfkit.spec.limits import MAX_OPEN_ACTIVITIES, MAX_OPEN_TIMERS
 
@@ -140,7 +140,7 @@ class LocalHistory:
         a["newExecutionRunId"] = "%s-next" % self.run_id
         a.setdefault("childPolicy", "TERMINATE")
         a.setdefault("taskList", {"name": "local"})
-        a["workflowType"] = self.state.execution.workflow_type
+        a["workflowType"] = cast(ExecutionInfo, self.state.execution).workflow_type  # started: it has one
         a.pop("workflowTypeVersion", None)
         self.add("WorkflowExecutionContinuedAsNew", **a)
 

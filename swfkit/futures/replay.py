@@ -126,7 +126,7 @@ class ReplayContext(Requests):
         return bool(self.state.execution and self.state.execution.cancel_requested)
 
     # -- close requests -------------------------------------------------------------------------------
-    def continue_as_new(self, args: tuple, kwargs: Dict[str, Any]) -> None:
+    def continue_as_new(self, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> None:
         self.check_usable("continue_as_new")
         raise ContinueAsNewRequested(encode_args(self.serializer, args, kwargs, "continue_as_new"))
 

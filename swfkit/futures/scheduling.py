@@ -9,7 +9,7 @@ sends them. A close decision is held back while anything is queued or deferred.
 from __future__ import annotations
 
 import json
-from typing import Dict, Hashable, List, Optional
+from typing import Dict, Hashable, List, Optional, Set
 
 from swfkit.decisions import Decision, start_timer
 from swfkit.decisions.response_limits import REQUEST_OVERHEAD_BYTES
@@ -43,7 +43,7 @@ class DecisionBuffer:
         self.used = 2  # "[]"
         self.sent: List[Decision] = []
         self.keys: Dict[Hashable, Decision] = {}
-        self.waiting: set = set()  # keys of activities waiting for a free slot
+        self.waiting: Set[Hashable] = set()  # keys of activities waiting for a free slot
         self.deferred = 0    # decisions left for the next response
 
     def add(self, decision: Decision, key: Optional[Hashable] = None) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import json.scanner
-from typing import Any, Dict, Optional, Protocol, Tuple
+from typing import Any, Callable, Dict, Optional, Protocol, Tuple
 
 from swfkit.exceptions import ValidationError
 from swfkit.spec.limits import MAX_DATA_LENGTH
@@ -29,7 +29,7 @@ def _not_serializable(value: Any) -> Any:
     raise TypeError("Object of type %s is not JSON serializable" % type(value).__name__)
 
 
-def _make_encoder() -> Any:
+def _make_encoder() -> Callable[[Any], str]:
     """A reusable compact encoder. json.dumps builds a new encoder per call; replaying thousands of
     submissions makes that the cost that matters, so the C encoder is built once."""
     encoder = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
@@ -55,8 +55,9 @@ class JSONSerializer:
         self._encode = _make_encoder()
         decoder = json.JSONDecoder()
         self._decode = decoder.decode
-        self._scan = getattr(json.scanner, "c_make_scanner", json.scanner.py_make_scanner)(decoder)
-        self.dumps = self._encode  # type: ignore[method-assign]  # one call less on the replay's hot path
+        # make_scanner is the C scanner where _json is built, else the pure-Python one.
+        self._scan = json.scanner.make_scanner(decoder)
+        self.dumps = self._encode  # type: ignore[method-assign, assignment]  # one call less on the replay's hot path
 
     def dumps(self, value: Any) -> str:
         """Encode ``value`` (raises TypeError/ValueError if it is not JSON-serializable)."""

@@ -5,10 +5,13 @@ one local step); outside a replay there is no context and the methods say so.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
 
 from swfkit.futures.errors import WorkflowUsageError
 from swfkit.futures.future import Future
+
+if TYPE_CHECKING:  # replay imports this module
+    from swfkit.futures.replay import ReplayContext
 
 __all__ = ["Workflow"]
 
@@ -16,14 +19,14 @@ __all__ = ["Workflow"]
 class Workflow:
     """Base of workflow classes (optional: ``@workflow`` adds it). Implement ``run``."""
 
-    _swfkit_context: Any = None
+    _swfkit_context: Optional[ReplayContext] = None
 
     def run(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover - overridden
         """The workflow: its return value completes the execution, an exception fails it."""
         raise NotImplementedError("%s must implement run(self, ...)" % type(self).__name__)
 
     @property
-    def _ctx(self) -> Any:
+    def _ctx(self) -> ReplayContext:
         ctx = self._swfkit_context
         if ctx is None:
             raise WorkflowUsageError("%s: the workflow API works only while the workflow is replayed by a "

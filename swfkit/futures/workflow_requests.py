@@ -4,7 +4,7 @@ one it lacks becomes a decision in the ``DecisionBuffer``."""
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
 
 from swfkit.decisions import (
     cancel_timer,
@@ -17,7 +17,7 @@ from swfkit.decisions import (
     start_timer,
 )
 from swfkit.exceptions import ValidationError
-from swfkit.history import ActivityRow
+from swfkit.history import ActivityRow, ExecutionState
 from swfkit.futures import ids
 from swfkit.futures.definitions import Activity, WorkflowDefinition
 from swfkit.futures.determinism import check_same, type_of
@@ -31,7 +31,8 @@ from swfkit.futures.errors import (
 )
 from swfkit.futures.future import Future
 from swfkit.futures.retry_policy import TRANSIENT_SCHEDULE_CAUSES, backoff_seconds, should_retry
-from swfkit.futures.serializers import decode_value, encode_args, encode_value
+from swfkit.futures.scheduling import DecisionBuffer
+from swfkit.futures.serializers import Serializer, decode_value, encode_args, encode_value
 from swfkit.spec.limits import MAX_TIMEOUT_SECONDS
 
 __all__ = ["Requests"]
@@ -48,11 +49,11 @@ CHILD_FAILURES = {"failed": "failed", "timed_out": "timed out", "terminated": "w
 class Requests:
     """The request half of ``ReplayContext`` (it provides ``state``, ``buffer``, ``serializer``...)."""
 
-    state: Any
+    state: ExecutionState
     closed: bool
-    buffer: Any
-    serializer: Any
-    definition: Any
+    buffer: DecisionBuffer
+    serializer: Serializer
+    definition: WorkflowDefinition
     workflow_id: str
     run_id: str
 
@@ -66,9 +67,9 @@ class Requests:
         self._numbers: Optional[Dict[int, str]] = None
         self._rows: Mapping[str, Any] = self.state.activity_rows
         #: Ids this replay asked for (what the determinism guard compares with the history's).
-        self._claimed_activities: set = set()
-        self._claimed_children: set = set()
-        self._claimed_timers: set = set()
+        self._claimed_activities: Set[str] = set()
+        self._claimed_children: Set[str] = set()
+        self._claimed_timers: Set[str] = set()
         #: The activities and workflow classes this replay asked for, by (name, version): what
         #: ``run_local`` calls.
         self.used: Dict[Any, Any] = {}
@@ -77,7 +78,7 @@ class Requests:
         raise NotImplementedError
 
     # -- activities -------------------------------------------------------------------------------------
-    def submit(self, target: Any, args: tuple, kwargs: Dict[str, Any]) -> Future:
+    def submit(self, target: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Future:
         if self.closed:
             self.check_usable("submit")
         if isinstance(target, Activity):
@@ -88,7 +89,7 @@ class Requests:
         raise WorkflowUsageError("submit: %r is neither an @activity function nor an @workflow class; decorate "
                                  "it with @swfkit.futures.activity(...) or @swfkit.futures.workflow(...)" % (target,))
 
-    def _submit_activity(self, act: Activity, args: tuple, kwargs: Dict[str, Any]) -> Future:
+    def _submit_activity(self, act: Activity, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Future:
         input = encode_args(act.serializer, args, kwargs, act.submit_where)
         if act.idempotent:
             activity_id = ids.idempotent_activity_id(act.name, act.version, input)
@@ -196,7 +197,7 @@ class Requests:
         return True
 
     # -- child workflows --------------------------------------------------------------------------------
-    def _submit_child(self, cls: Any, definition: WorkflowDefinition, args: tuple, kwargs: Dict[str, Any]) -> Future:
+    def _submit_child(self, cls: Any, definition: WorkflowDefinition, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Future:
         input = encode_args(definition.serializer, args, kwargs, "submit(%s)" % definition.name)
         self._child_seq += 1
         workflow_id = ids.child_workflow_id(self.workflow_id, self.run_id, self._child_seq)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, ClassVar, Dict, Mapping, Optional, Tuple, Type
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, Mapping, Optional, Tuple, Type
 
 from swfkit.exceptions import HistoryError
 
@@ -97,6 +97,11 @@ class HistoryEvent:
     ATTRIBUTES_KEY: ClassVar[Optional[str]] = None
     #: ``(python_field, wire_member)`` pairs of the attributes, in model order.
     WIRE_NAMES: ClassVar[Tuple[Tuple[str, str], ...]] = ()
+
+    if TYPE_CHECKING:  # every concrete class defines it; declared for the checker only (no runtime change)
+        @classmethod
+        def from_raw(cls, raw: Mapping[str, Any]) -> "HistoryEvent":
+            ...
 
     @property
     def attributes(self) -> Optional[Mapping[str, Any]]:

@@ -39,6 +39,18 @@ def _execution(execution: Any) -> Dict[str, str]:
                        % (execution,))
 
 
+def decision_task_pages(layer1: Any, task: Raw, poll: Mapping[str, Any]) -> Iterator[Raw]:
+    """The pages of a decision task, lazily: ``task`` (the poll's answer), then each page got by
+    polling again with the same arguments ``poll`` plus the ``nextPageToken`` (as SWF requires)."""
+    page = task
+    while True:
+        yield page
+        token = page.get("nextPageToken")
+        if not token:
+            return
+        page = layer1.poll_for_decision_task(next_page_token=token, **poll)
+
+
 def _events_of(page: Any, number: int) -> List[Raw]:
     if not isinstance(page, Mapping):
         raise HistoryError("history page %d: expected a dict with 'events', got %s" % (number, type(page).__name__))
@@ -105,19 +117,9 @@ class History:
         """
         if not task.get("taskToken"):
             raise HistoryError("task: the poll returned no decision task (empty taskToken)")
-        task_list_dict = _task_list(task_list)
-
-        def pages() -> Iterator[Any]:
-            page: Mapping[str, Any] = task
-            while True:
-                yield page
-                token = page.get("nextPageToken")
-                if not token:
-                    return
-                page = layer1.poll_for_decision_task(domain=domain, task_list=task_list_dict, identity=identity,
-                                                     maximum_page_size=maximum_page_size, next_page_token=token)
-
-        return cls(pages(), task=task)
+        poll = {"domain": domain, "task_list": _task_list(task_list), "identity": identity,
+                "maximum_page_size": maximum_page_size}
+        return cls(decision_task_pages(layer1, task, poll), task=task)
 
     @classmethod
     def for_execution(cls, layer1: Any, domain: str, execution: Any, *,
@@ -206,7 +208,7 @@ class History:
         raw = self._raw
         if not raw:
             return None
-        index = event_id - raw[0].get("eventId", 1)  # ids are contiguous: the usual case is direct
+        index: int = event_id - raw[0].get("eventId", 1)  # ids are contiguous: the usual case is direct
         if 0 <= index < len(raw) and raw[index].get("eventId") == event_id:
             return index
         for index, event in enumerate(raw):

@@ -22,7 +22,7 @@ def earlier_attempts(old: Any) -> Tuple[Any, ...]:
     """The attempts of a record that is being scheduled again: its own plus itself (flattened)."""
     if old is None:
         return ()
-    attempts = old.attempts
+    attempts: Tuple[Any, ...] = old.attempts
     if attempts:
         old = old.__class__(*[getattr(old, name) for name in old.__slots__ if name != "attempts"])
     return attempts + (old,)
@@ -63,7 +63,7 @@ def _activity_row(s: Any, a: Mapping[str, Any], event_id: int, event_type: str) 
     if activity_id is None:
         raise HistoryIntegrityError(event_id, event_type, "activity scheduled by event %s" % scheduled, None,
                                     "unknown scheduledEventId %s: no ActivityTaskScheduled with that id" % scheduled)
-    row = s._activities[activity_id]
+    row: Tuple[Any, ...] = s._activities[activity_id]
     if row[SCHEDULED] != scheduled:
         raise HistoryIntegrityError(event_id, event_type, "activity %r" % activity_id, row[STATUS],
                                     "scheduledEventId %s is an earlier attempt; the latest was scheduled by "
@@ -189,7 +189,7 @@ def decision_scheduled(s: Any, raw: Mapping[str, Any], event_id: int, event_type
 
 def _decision_row(s: Any, a: Mapping[str, Any], event_id: int, event_type: str) -> Tuple[Any, ...]:
     scheduled = a["scheduledEventId"]
-    row = s._decision_tasks.get(scheduled)
+    row: Optional[Tuple[Any, ...]] = s._decision_tasks.get(scheduled)
     if row is None:
         raise HistoryIntegrityError(event_id, event_type, "decision task scheduled by event %s" % scheduled, None,
                                     "unknown scheduledEventId %s: no DecisionTaskScheduled with that id" % scheduled)

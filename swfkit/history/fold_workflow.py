@@ -203,7 +203,7 @@ def _external_step(attribute: str, kind: str, table: Any, failure: bool) -> Step
         """The outcome of a signal or cancel request sent to another execution."""
         initiated = a["initiatedEventId"]
         records: Dict[int, Any] = getattr(s, attribute)
-        old = records.get(initiated)
+        old: Any = records.get(initiated)  # never None past move(): nothing moves from "unknown" here
         status = move(table, kind, initiated, None if old is None else old.status, event_type, event_id)
         if failure:
             s.decision_failures.append(DecisionFailure(event_id, event_type, a["cause"], a.get("workflowId"),

@@ -19,6 +19,7 @@ def _table(*rows: Tuple[Iterable[Optional[str]], str, str]) -> Table:
     table: Table = {}
     for sources, event_type, target in rows:
         for source in sources:
+            # "=" rows never list None (an unknown entity) among their sources: the value is a state.
             table[(source, event_type)] = source if target == "=" else target  # type: ignore[assignment]
     return table
 

@@ -88,7 +88,8 @@ class ActivityState:
     @classmethod
     def from_row(cls, row: Row) -> "ActivityState":
         """The record of a fold row (its last item holds the rows of the earlier attempts)."""
-        return cls(*row[:-1], tuple(cls(*attempt[:-1]) for attempt in row[-1]))  # type: ignore[arg-type]
+        # mypy cannot count a *tuple of unknown length: row[:-1] is every field before ``attempts``.
+        return cls(*row[:-1], tuple(cls(*attempt[:-1]) for attempt in row[-1]))  # type: ignore[call-arg]
 
 
 class ActivityRow:

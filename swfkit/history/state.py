@@ -8,7 +8,7 @@ I/O: the state depends only on the events.
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Union
 
 from swfkit.exceptions import HistoryError, HistoryIntegrityError
 from swfkit.history import fold_tasks, fold_workflow
@@ -86,10 +86,10 @@ class ExecutionState:
         self._lambda_ids: Dict[int, str] = {}        # scheduled event id -> lambda id
         self._child_ids: Dict[int, str] = {}         # initiated event id -> child workflow id
         self._duplicate_initiations: Dict[int, str] = {}
-        self._open_activities: set = set()
-        self._open_timers: set = set()
-        self._open_children: set = set()
-        self._open_lambdas: set = set()
+        self._open_activities: Set[str] = set()
+        self._open_timers: Set[str] = set()
+        self._open_children: Set[str] = set()
+        self._open_lambdas: Set[str] = set()
         self._open_decision_task = 0                 # scheduled event id, 0 when none
 
     # -- folding ---------------------------------------------------------------------------------
@@ -129,7 +129,8 @@ class ExecutionState:
                         self._check_execution(event_id, event_type)
                     key, step = entry
                     try:
-                        step(self, raw, event_id, event_type, raw.get(key))
+                        # A missing attributes member passes None: the step's TypeError is reported below.
+                        step(self, raw, event_id, event_type, raw.get(key))  # type: ignore[arg-type]
                     except (KeyError, TypeError) as error:
                         raise self._malformed(raw, event_id, event_type, key, error) from None
                 self.last_event_id = last = event_id

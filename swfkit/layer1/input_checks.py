@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from typing import Any, Callable, Dict, List, Mapping, Tuple, Union
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Tuple, Union
 
 from swfkit.exceptions import ValidationError
 from swfkit.spec import OPERATIONS, SHAPES
@@ -33,6 +33,7 @@ def _wrong_type(shape_type: str, value: Any) -> _Invalid:
 def _string(shape: Mapping[str, Any]) -> Check:
     low, high, enum = shape.get("min", 0), shape.get("max"), shape.get("enum")
     allowed = frozenset(enum) if enum else None
+    choices = ", ".join(enum) if enum else ""
     top = high if high is not None else float("inf")
 
     def check(value: Any) -> Any:
@@ -45,11 +46,11 @@ def _string(shape: Mapping[str, Any]) -> Check:
             raise _wrong_type("string", value)
         if allowed is not None:
             if value not in allowed:
-                raise _Invalid("must be one of %s, got %r" % (", ".join(enum), value))
+                raise _Invalid("must be one of %s, got %r" % (choices, value))
         elif len(value) < low:
             raise _Invalid("length must be at least %d, got %d" % (low, len(value)))
         elif len(value) > top:
-            raise _Invalid("length must be at most %d, got %d" % (high, len(value)))
+            raise _Invalid("length must be at most %d, got %d" % (top, len(value)))  # top == high here
         return value
     return check
 
@@ -111,7 +112,7 @@ def _list(shape: Mapping[str, Any]) -> Check:
             raise _Invalid("must hold at least %d items, got %d" % (low, len(value)))
         if high is not None and len(value) > high:
             raise _Invalid("must hold at most %d items, got %d" % (high, len(value)))
-        out = [] if converts else None
+        out: Optional[List[Any]] = [] if converts else None
         for index, item in enumerate(value):
             try:
                 checked = item_check(item)
@@ -163,7 +164,7 @@ _COMPILERS = {"string": _string, "integer": _integer, "long": _integer, "boolean
 _COMPILED: Dict[str, Tuple[Check, bool]] = {}
 
 
-def _converts(shape_name: str, seen: frozenset = frozenset()) -> bool:
+def _converts(shape_name: str, seen: FrozenSet[str] = frozenset()) -> bool:
     """Whether a value of this shape may need converting for the wire (holds a timestamp)."""
     shape = SHAPES[shape_name]
     if shape["type"] == "timestamp":

@@ -46,7 +46,8 @@ class RetryPolicy:
 
     def delay(self, retry: int) -> float:
         """Seconds to wait before retry number ``retry`` (1 for the first retry)."""
-        return self.jitter() * min(self.cap, self.base * (2 ** (retry - 1)))
+        ceiling: float = min(self.cap, self.base * (2 ** (retry - 1)))
+        return self.jitter() * ceiling
 
     def should_retry(self, error: SWFError, attempt: int) -> bool:
         """Sleep and return True when attempt number ``attempt`` failing with ``error`` is retried."""

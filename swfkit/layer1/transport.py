@@ -50,7 +50,7 @@ def _adapter_class() -> Any:
             response.reason = getattr(resp, "reason", None)  # type: ignore[assignment]
             response.url = req.url
             response.request = req
-            response.connection = self  # type: ignore[attr-defined]
+            response.connection = self
             return response
 
         def close(self) -> None:

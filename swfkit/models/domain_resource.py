@@ -51,7 +51,8 @@ class Domain:
 
     def describe(self) -> Dict[str, Any]:
         """``DescribeDomain``'s answer (``domainInfo``, ``configuration``)."""
-        return self.layer1.describe_domain(name=self.name)
+        answer: Dict[str, Any] = self.layer1.describe_domain(name=self.name)
+        return answer
 
     def refresh(self) -> "Domain":
         """Re-read status, description and retention from SWF."""

@@ -67,7 +67,9 @@ class WorkflowExecution:
 
     def describe(self) -> Dict[str, Any]:
         """``DescribeWorkflowExecution``'s answer (info, configuration, open counts, context)."""
-        return self.layer1.describe_workflow_execution(domain=self.domain.name, execution=self.to_wire())
+        answer: Dict[str, Any] = self.layer1.describe_workflow_execution(domain=self.domain.name,
+                                                                         execution=self.to_wire())
+        return answer
 
     def refresh(self) -> "WorkflowExecution":
         """Re-read status, close status, timestamps and tags."""

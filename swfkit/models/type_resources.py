@@ -67,7 +67,8 @@ class RegisteredType:
     def describe(self) -> Dict[str, Any]:
         """``Describe*Type``'s answer (``typeInfo``, ``configuration``)."""
         method = getattr(self.layer1, "describe_%s_type" % self.KIND.lower())
-        return method(domain=self.domain.name, **{"%s_type" % self.KIND.lower(): self.to_wire()})
+        answer: Dict[str, Any] = method(domain=self.domain.name, **{"%s_type" % self.KIND.lower(): self.to_wire()})
+        return answer
 
     def refresh(self) -> Any:
         """Re-read status, dates and registration defaults."""
@@ -115,7 +116,7 @@ class RegisteredType:
         raise AttributeError(name)
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and (other.domain, other.name, other.version) == (  # type: ignore[attr-defined]
+        return type(other) is type(self) and (other.domain, other.name, other.version) == (
             self.domain, self.name, self.version)
 
     def __hash__(self) -> int:

@@ -56,7 +56,8 @@ class SWFServer:
     def endpoint_url(self) -> str:
         """``http://HOST:PORT`` of the running server."""
         host, port = self._httpd.server_address[:2]
-        if ":" in str(host):
+        host = host.decode() if isinstance(host, bytes) else str(host)
+        if ":" in host:
             host = "[%s]" % host
         return "http://%s:%d" % (host, port)
 

@@ -6,7 +6,7 @@ import os
 import signal
 import sys
 import threading
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Optional[list] = None) -> int:
+def main(argv: Optional[List[str]] = None) -> int:
     """Run as ``python -m swfkit.server.command``."""
     parser = argparse.ArgumentParser(prog="swfkit server", description=__doc__)
     add_arguments(parser)

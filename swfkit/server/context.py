@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from swfkit.server.clock import SystemClock
 from swfkit.server.store import Store
@@ -43,11 +43,11 @@ class Context:
         #: The scheduler thread waits on this; woken when a timeout is added or the clock moves.
         self.scheduler_wakeup = threading.Condition(store.lock)
         #: Lambda invocations to run after the current transaction commits.
-        self.after_commit: list = []
+        self.after_commit: List[Callable[[], None]] = []
         #: Loaded executions by row id (see ``Execution._loaded``); emptied by every rollback.
         self.executions: Dict[int, Any] = {}
         #: Domains seen to exist (SWF never deletes a domain, so this only grows).
-        self.known_domains: set = set()
+        self.known_domains: Set[str] = set()
         self._frozen: Optional[Tuple[int, float]] = None
 
     def now(self) -> float:
@@ -89,7 +89,7 @@ class Context:
         """
         return Transaction(self)
 
-    def _committed(self) -> list:
+    def _committed(self) -> List[Callable[[], None]]:
         """Send the wake-ups of a committed transaction; return its after-commit jobs."""
         self._frozen = None
         for key, count in self._wake.items():
@@ -148,7 +148,7 @@ class Transaction:
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         ctx = self.ctx
         store = ctx.store
-        jobs: list = []
+        jobs: List[Callable[[], None]] = []
         try:
             store._depth -= 1
             if self.outer:

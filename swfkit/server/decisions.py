@@ -9,7 +9,7 @@ events arrived while the task was started.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Tuple
 
 from swfkit.exceptions import UnknownResourceFault, ValidationException
 from swfkit.spec import DECISION_ATTRIBUTES, limits
@@ -71,8 +71,8 @@ def respond_decision_task_completed(ctx: Context, p: Dict[str, Any]) -> Dict[str
     """The RespondDecisionTaskCompleted call (``p``: the validated request)."""
     row_id, scheduled, started = tokens.parse_task_token(ctx.store.secret, p["taskToken"], "decision")
     execution = Execution.by_row(ctx, row_id)
-    decision = execution.decision if execution else None
-    if execution is None or not execution.open or decision["status"] != "started" \
+    decision = execution.decision if execution is not None and execution.open else None
+    if execution is None or decision is None or decision["status"] != "started" \
             or decision["started"] != started:
         raise UnknownResourceFault("Unknown decision task: it was completed or timed out, or its "
                                    "execution is closed")
@@ -177,7 +177,7 @@ def _request_cancel_activity(b: Batch, a: Dict[str, Any]) -> None:
 Apply = Callable[[Batch, Dict[str, Any]], None]
 
 
-def _close(kind: str, close_status: str, event_type: str, fields: tuple) -> Apply:
+def _close(kind: str, close_status: str, event_type: str, fields: Tuple[str, ...]) -> Apply:
     def apply(b: Batch, a: Dict[str, Any]) -> None:
         if b.dirty_before:
             b.event(kind + "Failed", {"cause": "UNHANDLED_DECISION"})

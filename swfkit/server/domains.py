@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 from swfkit.exceptions import (DomainAlreadyExistsFault, DomainDeprecatedFault, LimitExceededFault,
                                TooManyTagsFault, UnknownResourceFault, ValidationException)
@@ -45,7 +45,7 @@ def _retention(value: str) -> str:
     return str(int(value))
 
 
-def _merge_tags(existing: list, new: list) -> list:
+def _merge_tags(existing: List[Dict[str, str]], new: List[Dict[str, str]]) -> List[Dict[str, str]]:
     merged = {t["key"]: t.get("value", "") for t in existing}
     for tag in new:
         merged[tag["key"]] = tag.get("value", "")

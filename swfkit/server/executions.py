@@ -8,7 +8,7 @@ worker call touches only its activity.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from swfkit.exceptions import UnknownResourceFault
 from swfkit.spec import EVENT_ATTRIBUTES, limits
@@ -34,8 +34,9 @@ DECIDER_EVENTS = frozenset({
 
 def open_executions(ctx: Context, domain: str) -> int:
     """How many executions are open in ``domain`` (children included)."""
-    return ctx.store.execute("SELECT COUNT(*) FROM executions WHERE domain=? AND open=1",
-                             (domain,)).fetchone()[0]
+    count: int = ctx.store.execute("SELECT COUNT(*) FROM executions WHERE domain=? AND open=1",
+                                   (domain,)).fetchone()[0]
+    return count
 
 
 def new_state() -> Dict[str, Any]:
@@ -46,7 +47,11 @@ def new_state() -> Dict[str, Any]:
             "latest_activity": None, "latest_context": None}
 
 
-def activity_deadline(record: Dict[str, Any]) -> Optional[tuple]:
+#: (due time in epoch seconds, SWF timeout type)
+Deadline = Tuple[float, str]
+
+
+def activity_deadline(record: Dict[str, Any]) -> Optional[Deadline]:
     """(due time, timeout type) of the first of an activity's timeouts to expire, or None.
 
     Schedule-to-start runs until the task starts; start-to-close and heartbeat (from the last
@@ -100,7 +105,7 @@ class Execution:
     @classmethod
     def by_row(cls, ctx: Context, row_id: int) -> Optional["Execution"]:
         """Load by row id (None if gone)."""
-        cached = ctx.executions.get(row_id)
+        cached: Optional[Execution] = ctx.executions.get(row_id)
         if cached is not None:
             return cached
         row = ctx.store.execute("SELECT * FROM executions WHERE id=?", (row_id,)).fetchone()
@@ -164,7 +169,8 @@ class Execution:
 
     @property
     def decision(self) -> Dict[str, Any]:
-        return self.state["decision"]
+        decision: Dict[str, Any] = self.state["decision"]
+        return decision
 
     # -- events --------------------------------------------------------------------------
     def add_event(self, event_type: str, attributes: Dict[str, Any]) -> int:
@@ -233,7 +239,7 @@ class Execution:
                                (due, self.id, kind, ref))
         self.ctx.timers_changed(due)
 
-    def arm_activity(self, record: Dict[str, Any], armed: Optional[tuple] = None) -> None:
+    def arm_activity(self, record: Dict[str, Any], armed: Optional[Deadline] = None) -> None:
         """(Re-)arm the one timeout row of an open activity at its earliest deadline.
 
         ``armed`` is the deadline the row holds now: a later new deadline leaves the row alone (it

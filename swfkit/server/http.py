@@ -105,7 +105,7 @@ class RequestHandler(BaseHTTPRequestHandler):
                     self._fail(SerializationException("Malformed or oversized HTTP headers"))
                     return
                 headers[name.strip().lower().decode("latin-1")] = value.strip().decode("latin-1")
-            self.headers = headers  # type: ignore[assignment]
+            self.headers = self.lean_headers = headers  # type: ignore[assignment]
             connection = headers.get("connection", "").lower()
             self.close_connection = connection == "close" or (
                 self.request_version == "HTTP/1.0" and connection != "keep-alive")
@@ -162,7 +162,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             return
         if self.server.keys is not None:
             try:
-                signatures.verify(self.server.keys, "POST", self.path, self.headers, body)
+                signatures.verify(self.server.keys, "POST", self.path, self.lean_headers, body)
             except ServiceError as err:
                 self._fail(err)
                 return

@@ -66,8 +66,8 @@ def open_execution(ctx: Context, domain: str, workflow_id: str, workflow_type: D
         (domain, workflow_id, run_id, workflow_type["name"], workflow_type["version"], now,
          json.dumps(list(tags or [])), json.dumps(parent_ref) if parent_ref else None,
          json.dumps(config), json.dumps(new_state())))
-    execution = Execution.by_row(ctx, cursor.lastrowid)
-    assert execution is not None
+    execution = Execution.by_row(ctx, int(cursor.lastrowid or 0))
+    assert execution is not None  # just inserted
     execution.add_event("WorkflowExecutionStarted", {
         "input": input, "executionStartToCloseTimeout": config["executionStartToCloseTimeout"],
         "taskStartToCloseTimeout": config["taskStartToCloseTimeout"],

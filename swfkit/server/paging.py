@@ -43,7 +43,7 @@ class Raw:
         self.body = body
 
 
-def events_page(ctx: Context, execution_row: int, params: Dict[str, Any], position: Optional[list],
+def events_page(ctx: Context, execution_row: int, params: Dict[str, Any], position: Optional[List[Any]],
                 last_event_id: Optional[int] = None, first_event_id: int = 1,
                 token_prefix: Tuple[Any, ...] = ()) -> Tuple[str, Optional[str]]:
     """One page of an execution's events as a JSON array text, plus the next page token.

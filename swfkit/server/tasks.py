@@ -8,7 +8,7 @@ which it releases while waiting — and the transaction that adds a task notifie
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from swfkit.exceptions import LimitExceededFault, UnknownResourceFault
 from swfkit.spec import limits
@@ -61,9 +61,10 @@ def poll_for_decision_task(ctx: Context, p: Dict[str, Any]) -> Any:
 
     def take(row_id: int, scheduled: int) -> Optional[Raw]:
         execution = Execution.by_row(ctx, row_id)
-        decision = execution.decision if execution else None
-        if execution is None or not execution.open or decision["status"] != "scheduled" \
-                or decision["scheduled"] != scheduled:
+        if execution is None or not execution.open:
+            return None
+        decision = execution.decision
+        if decision["status"] != "scheduled" or decision["scheduled"] != scheduled:
             return None
         started = execution.add_event("DecisionTaskStarted", {"identity": p.get("identity"),
                                                               "scheduledEventId": scheduled})
@@ -81,7 +82,7 @@ def poll_for_decision_task(ctx: Context, p: Dict[str, Any]) -> Any:
 
 
 def _decision_response(ctx: Context, p: Dict[str, Any], execution: Execution, started: int,
-                       position: Optional[list]) -> Raw:
+                       position: Optional[List[Any]]) -> Raw:
     first = 1
     previous = execution.state.get("previous_started", 0)
     if p.get("startAtPreviousStartedEvent") and previous:
@@ -114,8 +115,10 @@ def poll_for_activity_task(ctx: Context, p: Dict[str, Any]) -> Any:
     """The PollForActivityTask call (``p``: the validated request)."""
     def take(row_id: int, scheduled: int) -> Optional[Dict[str, Any]]:
         execution = Execution.by_row(ctx, row_id)
-        activity = execution.activity(scheduled) if execution else None
-        if activity is None or not execution.open or activity["started"]:
+        if execution is None or not execution.open:
+            return None
+        activity = execution.activity(scheduled)
+        if activity is None or activity["started"]:
             return None
         started = execution.add_event("ActivityTaskStarted", {"identity": p.get("identity"),
                                                               "scheduledEventId": scheduled})
@@ -137,12 +140,12 @@ def poll_for_activity_task(ctx: Context, p: Dict[str, Any]) -> Any:
     return result if result is not None else {"startedEventId": 0}
 
 
-def started_activity(ctx: Context, token: Any) -> tuple:
+def started_activity(ctx: Context, token: Any) -> Tuple[Execution, Dict[str, Any]]:
     """(execution, activity record) for a started activity's token, or UnknownResourceFault."""
     row_id, scheduled, started = tokens.parse_task_token(ctx.store.secret, token, "activity")
     execution = Execution.by_row(ctx, row_id)
-    activity = execution.activity(scheduled) if execution else None
-    if activity is None or not execution.open or activity["started"] != started:
+    activity = execution.activity(scheduled) if execution is not None and execution.open else None
+    if execution is None or activity is None or activity["started"] != started:
         raise UnknownResourceFault("Unknown activity task: it was completed, failed, canceled or timed "
                                    "out, or its execution is closed")
     return execution, activity

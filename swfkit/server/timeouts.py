@@ -19,7 +19,9 @@ log = logging.getLogger(__name__)
 
 def _activity(ex: Execution, kind: str, ref: str) -> None:
     activity = ex.activity(int(ref[2:]))
-    deadline = activity_deadline(activity) if activity else None
+    if activity is None:
+        return
+    deadline = activity_deadline(activity)
     if deadline is None:
         return
     if deadline[0] > ex.ctx.clock.now() + 0.0005:  # heartbeats moved it: sleep until the next one
@@ -120,7 +122,7 @@ class Scheduler:
                 wait = row["due"] - ctx.clock.now()
                 if wait > 0:
                     ctx.next_due = row["due"]
-                    return min(wait, 1.0)
+                    return min(float(wait), 1.0)
                 try:
                     with ctx.transaction():
                         fire(ctx, row)

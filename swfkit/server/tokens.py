@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import json
 import re
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from swfkit.exceptions import UnknownResourceFault, ValidationException
 
@@ -62,18 +62,18 @@ def parse_task_token(secret: bytes, token: Any, kind: str) -> Tuple[int, int, in
     return int(match.group(2)), int(match.group(3)), int(match.group(4))
 
 
-def query_hash(params: dict) -> str:
+def query_hash(params: Dict[str, Any]) -> str:
     """A short hash of a request's arguments other than the paging ones."""
     rest = {k: v for k, v in params.items() if k not in ("nextPageToken", "maximumPageSize")}
     return hashlib.sha256(json.dumps(rest, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
 
-def page_token(secret: bytes, params: dict, position: List[Any], now: float) -> str:
+def page_token(secret: bytes, params: Dict[str, Any], position: List[Any], now: float) -> str:
     """Make the ``nextPageToken`` for the page that follows ``position``."""
     return _encode(secret, {"q": query_hash(params), "p": position, "t": round(now, 3)})
 
 
-def parse_page_token(secret: bytes, params: dict, now: float) -> Optional[List[Any]]:
+def parse_page_token(secret: bytes, params: Dict[str, Any], now: float) -> Optional[List[Any]]:
     """Return the position in ``params["nextPageToken"]`` (None when absent) or raise a 400."""
     token = params.get("nextPageToken")
     if token is None:
@@ -86,4 +86,5 @@ def parse_page_token(secret: bytes, params: dict, now: float) -> Optional[List[A
             "Invalid value for nextPageToken: the other arguments must stay unchanged between pages")
     if now - float(value.get("t", 0)) > PAGE_TOKEN_LIFETIME:
         raise ValidationException("Specified token has exceeded its maximum lifetime")
-    return value["p"]
+    position: List[Any] = value["p"]
+    return position

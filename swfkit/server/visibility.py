@@ -67,6 +67,8 @@ def get_workflow_execution_history(ctx: Context, p: Dict[str, Any]) -> Raw:
 
 
 def _filters(p: Dict[str, Any], closed: bool) -> Tuple[str, List[Any], str]:
+    if not closed:  # members of the closed lists only: unknown here, so ignored like any other
+        p = {k: v for k, v in p.items() if k not in ("closeStatusFilter", "closeTimeFilter")}
     exclusive = [k for k in ("executionFilter", "typeFilter", "tagFilter", "closeStatusFilter") if p.get(k)]
     if len(exclusive) > 1:
         raise ValidationException("%s are mutually exclusive: pass at most one of them"

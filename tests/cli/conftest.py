@@ -9,6 +9,15 @@ import pytest
 from swfkit.cli import main
 
 
+def one_line(err: str) -> str:
+    """The single ``swfkit: ...`` line a failing command writes to stderr (never a traceback)."""
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("swfkit: ")
+    return lines[0]
+
+
 @pytest.fixture
 def endpoint_env(swf_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """``AWS_ENDPOINT_URL_SWF`` and ``SWF_DOMAIN`` point at a fresh embedded server."""

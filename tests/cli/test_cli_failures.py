@@ -11,16 +11,9 @@ import pytest
 
 from swfkit import exceptions
 from swfkit.cli.failure_lines import EXIT_FAULT, EXIT_UNREACHABLE, EXIT_USAGE, UsageError, describe_failure
+from tests.cli.conftest import one_line
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-
-
-def one_line(err: str) -> str:
-    assert "Traceback" not in err
-    lines = err.splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("swfkit: ")
-    return lines[0]
 
 
 def test_unknown_domain(endpoint_env, swfkit) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import pathlib
 import signal
 import subprocess
 import sys
@@ -15,36 +14,12 @@ import time
 
 import pytest
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
-
-
-def leftover_processes(session_id: int, grace: float = 5.0):
-    """Command lines of the processes still alive in a session after ``grace`` seconds (Linux /proc).
-
-    The grace covers multiprocessing's resource tracker, which exits on its own a moment after
-    the process that started it.
-    """
-    deadline = time.monotonic() + grace
-    while True:
-        members = []
-        for entry in pathlib.Path("/proc").glob("[0-9]*"):
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                if int(fields[3]) == session_id and fields[0] != "Z":  # fields: state ppid pgrp session
-                    members.append((entry / "cmdline").read_text().replace("\0", " ").strip())
-            except (OSError, IndexError, ValueError):
-                continue
-        if not members or time.monotonic() > deadline:
-            return members
-        time.sleep(0.1)
+from session_processes import REPO, bare_environment, leftover_processes
 
 
 @pytest.fixture
 def bare_env(tmp_path):
-    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_") and name != "SWF_DOMAIN"}
-    env.update(HOME=str(tmp_path), PYTHONPATH=str(REPO), AWS_EC2_METADATA_DISABLED="true",
-               AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
-    return env
+    return bare_environment(tmp_path)
 
 
 @pytest.fixture

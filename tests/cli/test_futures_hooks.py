@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterator, List, Tuple
 import pytest
 
 from swfkit.cli.actor_commands import load_target, module_activities
+from tests.cli.conftest import one_line
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples" / "futures"
@@ -98,14 +99,6 @@ def first(x):
 def second(x):
     return x
 '''
-
-
-def one_line(err: str) -> str:
-    assert "Traceback" not in err
-    lines = err.splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("swfkit: ")
-    return lines[0]
 
 
 @pytest.fixture

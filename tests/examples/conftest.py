@@ -5,33 +5,12 @@ import os
 import pathlib
 import subprocess
 import sys
-import time
 from typing import Callable
 
 import pytest
+from session_processes import leftover_processes
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-
-
-def leftover_processes(session_id: int, grace: float = 5.0):
-    """Command lines of the processes still alive in a session after ``grace`` seconds (Linux /proc).
-
-    The grace covers multiprocessing's resource tracker, which exits on its own a moment after
-    the process that started it.
-    """
-    deadline = time.monotonic() + grace
-    while True:
-        members = []
-        for entry in pathlib.Path("/proc").glob("[0-9]*"):
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                if int(fields[3]) == session_id and fields[0] != "Z":  # fields: state ppid pgrp session
-                    members.append((entry / "cmdline").read_text().replace("\0", " ").strip())
-            except (OSError, IndexError, ValueError):
-                continue
-        if not members or time.monotonic() > deadline:
-            return members
-        time.sleep(0.1)
 
 
 @pytest.fixture

@@ -264,3 +264,44 @@ def test_swfkit_server_cli_serves_and_stops_cleanly(tmp_path, stop_signal, boto_
             proc.wait()
         proc.stdout.close()  # type: ignore[union-attr]
         proc.stderr.close()  # type: ignore[union-attr]
+
+
+def test_swfkit_server_cli_verify_signatures():  # type: ignore[no-untyped-def]
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import ClientError
+
+    proc = subprocess.Popen([sys.executable, "-m", "swfkit", "server", "--port", "0", "--poll-timeout", "1",
+                             "--verify-signatures", "--credentials", "AKIDCLI:cli-secret"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    try:
+        endpoint = proc.stdout.readline().strip()  # type: ignore[union-attr]
+        assert endpoint.startswith("http://127.0.0.1:"), endpoint
+
+        def client(key_id, secret):  # type: ignore[no-untyped-def]
+            return boto3.session.Session().client("swf", endpoint_url=endpoint, region_name="us-east-1",
+                                                  aws_access_key_id=key_id, aws_secret_access_key=secret,
+                                                  config=Config(retries={"total_max_attempts": 1}))
+
+        client("AKIDCLI", "cli-secret").register_domain(name="signed", workflowExecutionRetentionPeriodInDays="1")
+        with pytest.raises(ClientError) as info:
+            client("AKIDCLI", "wrong").describe_domain(name="signed")
+        assert info.value.response["Error"]["Code"] == "InvalidSignatureException"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()  # type: ignore[union-attr]
+        proc.stderr.close()  # type: ignore[union-attr]
+
+
+def test_swfkit_server_cli_rejects_verify_signatures_without_keys():  # type: ignore[no-untyped-def]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    done = subprocess.run([sys.executable, "-m", "swfkit", "server", "--port", "0", "--verify-signatures"],
+                          capture_output=True, text=True, timeout=20, env=env,
+                          cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    assert done.returncode != 0
+    assert "credentials" in done.stderr.lower() and "Traceback" not in done.stderr

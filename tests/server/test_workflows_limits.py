@@ -104,3 +104,14 @@ def test_timestamps_are_the_real_clock(flow):  # type: ignore[no-untyped-def]
     stamp = flow.history(execution)[0]["eventTimestamp"]
     assert before.timestamp() - 1 <= stamp.timestamp() <= after.timestamp() + 1
     assert flow.describe(execution)["executionInfo"]["startTimestamp"] == stamp
+
+
+def test_override_reverts_when_a_task_started_on_it_times_out(flow):  # type: ignore[no-untyped-def]
+    execution, task = flow.run_to_first_decision(taskStartToCloseTimeout="1")
+    flow.decide(task, taskList={"name": "override"}, taskListScheduleToStartTimeout="30")
+    flow.swf.signal_workflow_execution(domain=flow.domain, workflowId=execution["workflowId"], signalName="s")
+    flow.poll_decision("override")  # started on the override list, never answered
+    events = flow.wait_for(execution, "DecisionTaskTimedOut", wait=4)
+    assert flow.attrs(events[-2])["timeoutType"] == "START_TO_CLOSE"
+    assert flow.attrs(events[-1])["taskList"] == {"name": "decisions"}, "override not reverted"
+    assert flow.poll_decision()["workflowExecution"] == execution
