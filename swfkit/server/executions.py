@@ -32,6 +32,10 @@ DECIDER_EVENTS = frozenset({
     "ScheduleLambdaFunctionFailed", "StartLambdaFunctionFailed",
 })
 
+#: Open activity records an execution keeps parsed (more are read from their rows again).
+ACTIVITY_CACHE_SIZE = 1024
+
+
 def open_executions(ctx: Context, domain: str) -> int:
     """How many executions are open in ``domain`` (children included)."""
     count: int = ctx.store.execute("SELECT COUNT(*) FROM executions WHERE domain=? AND open=1",
@@ -91,14 +95,22 @@ class Execution:
         self.cancel_requested: bool = bool(row["cancel_requested"])
         self._config_text: str = row["config"]
         self._config: Optional[Dict[str, Any]] = None
+        self._config_saved: Optional[Dict[str, Any]] = None
+        #: Open activity records by scheduled event id, as last read or written in this transaction
+        #: line (the whole object is dropped from the identity map by any rollback).
+        self._activities: Dict[int, Dict[str, Any]] = {}
         self.state: Dict[str, Any] = json.loads(row["state"])
         self.next_event_id: int = row["next_event_id"]
+        #: The indexed columns as the row holds them: a save that leaves them alone skips them
+        #: (writing an indexed column, even unchanged, rewrites that index's entries).
+        self._saved_status = self._status()
 
     @property
     def config(self) -> Dict[str, Any]:
         """Resolved settings (task list, timeouts, child policy, parent link); parsed on first use."""
         if self._config is None:
             self._config = json.loads(self._config_text)
+            self._config_saved = json.loads(self._config_text)  # to tell whether it changed
         return self._config
 
     # -- loading -------------------------------------------------------------------------
@@ -149,13 +161,23 @@ class Execution:
     def save(self) -> None:
         """Write the row back (same transaction)."""
         config = self._config_text
-        if self._config is not None:
-            config = to_json(self._config)
+        if self._config is not None and self._config != self._config_saved:
+            config = self._config_text = to_json(self._config)
+            self._config_saved = json.loads(config)
+        elif self._status() == self._saved_status:  # the common case: bookkeeping and events only
+            self.ctx.store.execute("UPDATE executions SET state=?, next_event_id=? WHERE id=?",
+                                   (to_json(self.state), self.next_event_id, self.id))
+            return
+        status = self._status()
         self.ctx.store.execute(
             "UPDATE executions SET open=?, close_status=?, close_ts=?, cancel_requested=?, state=?, "
             "next_event_id=?, config=? WHERE id=?",
             (int(self.open), self.close_status, self.close_ts, int(self.cancel_requested),
              to_json(self.state), self.next_event_id, config, self.id))
+        self._saved_status = status
+
+    def _status(self) -> Tuple[bool, Optional[str], Optional[float], bool]:
+        return bool(self.open), self.close_status, self.close_ts, bool(self.cancel_requested)
 
     # -- views ---------------------------------------------------------------------------
     @property
@@ -266,9 +288,21 @@ class Execution:
     # -- open activities -----------------------------------------------------------------
     def activity(self, scheduled: int) -> Optional[Dict[str, Any]]:
         """The open activity scheduled by event ``scheduled``, or None."""
+        cached = self._activities.get(scheduled)
+        if cached is not None:
+            return dict(cached)  # a copy: a caller's changes count once it puts the record back
         row = self.ctx.store.execute("SELECT record FROM activities WHERE execution=? AND scheduled=?",
                                      (self.id, scheduled)).fetchone()
-        return json.loads(row[0]) if row else None
+        if row is None:
+            return None
+        record: Dict[str, Any] = json.loads(row[0])
+        self._cache_activity(record)
+        return dict(record)
+
+    def _cache_activity(self, record: Dict[str, Any]) -> None:
+        if len(self._activities) >= ACTIVITY_CACHE_SIZE:
+            self._activities.clear()
+        self._activities[record["scheduled"]] = record
 
     def activity_by_id(self, activity_id: str) -> Optional[Dict[str, Any]]:
         """The open activity with ``activity_id``, or None."""
@@ -281,6 +315,7 @@ class Execution:
         self.ctx.store.execute("INSERT OR REPLACE INTO activities (execution, scheduled, activity_id, record) "
                                "VALUES (?,?,?,?)", (self.id, record["scheduled"], record["activityId"],
                                                     to_json(record)))
+        self._cache_activity(dict(record))
         if new:
             self.state["open_activities"] += 1
 
@@ -288,7 +323,14 @@ class Execution:
         """Forget an activity that closed."""
         self.ctx.store.execute("DELETE FROM activities WHERE execution=? AND scheduled=?",
                                (self.id, record["scheduled"]))
+        self._activities.pop(record["scheduled"], None)
         self.state["open_activities"] -= 1
+
+    def forget_activities(self) -> None:
+        """Drop every open activity (the execution closed)."""
+        self.ctx.store.execute("DELETE FROM activities WHERE execution=?", (self.id,))
+        self._activities.clear()
+        self.state["open_activities"] = 0
 
     def events_count(self) -> int:
         return self.next_event_id - 1

@@ -99,8 +99,7 @@ def close_execution(execution: Execution, close_status: str, event_type: str,
     state["timers"], state["lambdas"], state["lambda_ids"], state["children"] = {}, {}, {}, {}
     ctx.store.execute("DELETE FROM tasks WHERE execution=?", (execution.id,))
     ctx.store.execute("DELETE FROM timeouts WHERE execution=?", (execution.id,))
-    ctx.store.execute("DELETE FROM activities WHERE execution=?", (execution.id,))
-    execution.state["open_activities"] = 0
+    execution.forget_activities()
     retention = ctx.store.execute("SELECT retention FROM domains WHERE name=?",
                                   (execution.domain,)).fetchone()
     days = retention["retention"] if retention else "NONE"
