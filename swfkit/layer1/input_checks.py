@@ -1,7 +1,7 @@
 """Client-side validation of an operation's input against SWF's model (``swfkit.spec.SHAPES``).
 
 Each shape compiles once into a checking function. A check returns the value to send: the same
-object unless the shape holds a timestamp, which goes on the wire as botocore sends it (whole epoch
+object unless the shape holds a timestamp, which goes on the wire as botocore sends it (epoch
 seconds). Errors travel as ``_Invalid`` carrying the path segments innermost first, so the happy
 path never builds a path string.
 """
@@ -77,19 +77,25 @@ def _boolean(shape: Mapping[str, Any]) -> Check:
     return check
 
 
-def epoch_seconds(value: Any) -> int:
-    """A timestamp as botocore serializes it for SWF: whole seconds since the epoch (UTC).
+def epoch_seconds(value: Any) -> Union[int, float]:
+    """A timestamp as current botocore serializes it for SWF: seconds since the epoch (UTC).
 
-    Naive datetimes are taken as UTC, like botocore does.
+    Whole seconds go out as an integer, anything finer as a float kept to the microsecond
+    (computed in integers, rounded once, as botocore does). Naive datetimes are taken as UTC.
     """
     if isinstance(value, datetime.datetime):
         if value.tzinfo is not None:
-            return calendar.timegm(value.utctimetuple())
-        return calendar.timegm(value.timetuple())
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+            moment = value.astimezone(datetime.timezone.utc)
+        else:
+            moment = value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
         moment = datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
-        return calendar.timegm(moment.timetuple())
-    raise _wrong_type("timestamp", value)
+    else:
+        raise _wrong_type("timestamp", value)
+    seconds = calendar.timegm(moment.timetuple())
+    if moment.microsecond:
+        return (seconds * 10**6 + moment.microsecond) / 10**6
+    return seconds
 
 
 def _timestamp(shape: Mapping[str, Any]) -> Check:

@@ -40,6 +40,18 @@ def sent(http: responses.RequestsMock) -> List[Dict[str, Any]]:
     return [json.loads(call.request.body) for call in http.calls]
 
 
+def _botocore_keeps_subseconds() -> bool:
+    """Whether the installed botocore sends sub-second timestamps (current releases) or truncates
+    them to whole seconds (older ones, "legacy" precision). swfkit follows current botocore."""
+    from botocore.serialize import JSONSerializer
+
+    moment = datetime.datetime(2024, 1, 1, 0, 0, 0, 500000, tzinfo=datetime.timezone.utc)
+    return JSONSerializer()._timestamp_unixtimestamp(moment) != 1704067200
+
+
+BOTOCORE_KEEPS_SUBSECONDS = _botocore_keeps_subseconds()
+
+
 def sample(shape_name: str, depth: int = 0) -> Any:
     """A valid value for a shape, with every member of every structure set."""
     shape = SHAPES[shape_name]
@@ -53,7 +65,9 @@ def sample(shape_name: str, depth: int = 0) -> Any:
     if kind == "boolean":
         return True
     if kind == "timestamp":
-        return datetime.datetime(2024, 5, 6, 7, 8, 9, 987000, tzinfo=datetime.timezone.utc)
+        # Sub-second only where the installed botocore (the reference) keeps sub-seconds too.
+        fraction = 987000 if BOTOCORE_KEEPS_SUBSECONDS else 0
+        return datetime.datetime(2024, 5, 6, 7, 8, 9, fraction, tzinfo=datetime.timezone.utc)
     if kind == "list":
         return [sample(shape["member"], depth + 1)]
     return {member: sample(member_shape, depth + 1) for member, member_shape in shape["members"].items()}
