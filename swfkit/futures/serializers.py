@@ -56,7 +56,7 @@ class JSONSerializer:
         decoder = json.JSONDecoder()
         self._decode = decoder.decode
         # make_scanner is the C scanner where _json is built, else the pure-Python one.
-        self._scan = json.scanner.make_scanner(decoder)
+        self._scan = json.scanner.make_scanner(decoder)  # type: ignore[arg-type]  # typeshed types make_scanner as a class of itself
         self.dumps = self._encode  # type: ignore[method-assign, assignment]  # one call less on the replay's hot path
 
     def dumps(self, value: Any) -> str:
