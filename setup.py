@@ -14,7 +14,7 @@ setup(
     package_data={"swfkit": ["py.typed"]},
     install_requires=[
         "botocore>=1.31",
-        "requests>=2.28",
+        "requests>=2.32.2",  # HTTPAdapter.get_connection_with_tls_context (layer1/transport.py)
     ],
     extras_require={
         "test": [

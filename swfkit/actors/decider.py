@@ -12,7 +12,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
 
 from ..decisions import Decision, Decisions, fail_workflow_execution
 from ..exceptions import SWFError, UnknownResourceFault
-from .actor import Actor
+from .actor import DEFAULT_SIGNALS, Actor
 from .failures import failure_of
 from .registration import WorkflowTypeRegistration, ensure_registered
 from .task_values import DecisionTask
@@ -75,6 +75,13 @@ class Decider(Actor):
     def ensure_registered(self) -> None:
         """Register the domain and ``workflow_types`` (idempotent)."""
         ensure_registered(self.layer1, self.domain, workflow_types=self.workflow_types)
+
+    def run_loop(self, stop_after_tasks: Optional[int] = None, signals: Sequence[int] = DEFAULT_SIGNALS) -> int:
+        """The polling loop; the history modules are imported before the first poll, so the first
+        decision task is not the one to pay for them."""
+        from . import decision_history  # noqa: F401
+
+        return super().run_loop(stop_after_tasks, signals)
 
     def poll(self) -> Optional[Dict[str, Any]]:
         """One long poll for a decision task; the first page of the task, or None if empty."""

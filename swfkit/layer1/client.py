@@ -51,8 +51,14 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
         pool_size: keep-alive connections kept, one per thread calling concurrently.
         trust_env: honour proxy and CA bundle environment variables.
 
+    Credentials are resolved on the first call (or by ``resolve_credentials()``), as the other AWS
+    SDKs do: building a client reads no credential source and imports no part of botocore, so a
+    supervisor that only hands the client to its worker processes never pays for them.
+
     Raises:
-        ConfigurationError: no region, no credentials, or a bad setting (the message says what to set).
+        ConfigurationError: no region, an unknown profile, half of an explicit key pair, or a bad
+            setting (the message says what to set). Missing credentials are raised by the first
+            call, before anything is sent.
     """
 
     def __init__(
@@ -78,12 +84,16 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
         configuration = endpoints.Configuration(profile)
         self.region: str = configuration.region(region)
         self.endpoint_url: str = endpoints.endpoint_url(endpoint_url, self.region)
-        credentials = configuration.credentials(aws_access_key_id, aws_secret_access_key, aws_session_token)
+        endpoints.check_explicit_keys(aws_access_key_id, aws_secret_access_key)
+        if profile is not None:
+            configuration.session  # a named profile that does not exist is an error now, not at the first call
+        self._configuration = configuration
         connect, read = endpoints.timeouts(connect_timeout, read_timeout)
         self._timeout = (connect, read)
         self._long_poll_timeout = (connect, max(read, float(LONG_POLL_READ_TIMEOUT_SECONDS)))
         self.retry_policy = RetryPolicy(endpoints.max_attempts(max_attempts))
-        self._signer = Signer(credentials, self.region)
+        # Resolved on the first call (see the class docstring), once, under the lock.
+        self._signer: Optional[Signer] = None
         self._pool_size = endpoints.pool_size(pool_size)
         self._trust_env = trust_env
         # Opened on the first call: building a client stays cheap (no requests import, no proxy
@@ -99,6 +109,28 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
             if self._transport is None:
                 self._transport = Transport(self.endpoint_url, pool_size=self._pool_size, trust_env=self._trust_env)
             return self._transport
+
+    def resolve_credentials(self) -> Any:
+        """Resolve the credentials now instead of on the first call; return botocore's credentials.
+
+        For programs that want a configuration error at start-up rather than at their first call::
+
+            swf = Layer1(region="eu-west-1")
+            swf.resolve_credentials()   # ConfigurationError here if no source has credentials
+
+        Raises:
+            ConfigurationError: no credentials anywhere in the chain, or a broken profile.
+        """
+        return self._open_signer().credentials
+
+    def _open_signer(self) -> Signer:
+        with self._transport_lock:
+            if self._signer is None:
+                options = self._options
+                credentials = self._configuration.credentials(
+                    options["aws_access_key_id"], options["aws_secret_access_key"], options["aws_session_token"])
+                self._signer = Signer(credentials, self.region)
+            return self._signer
 
     def _prepare(self, operation: str) -> Tuple[Any, Dict[str, str], Tuple[float, float]]:
         validate = input_check(operation)
@@ -130,11 +162,12 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
         prepared = self._prepared.get(operation) or self._prepare(operation)
         validate, headers, timeout = prepared
         body = json.dumps(validate({} if params is None else params)).encode("utf-8")
+        signer = self._signer or self._open_signer()
         transport = self._transport or self._open_transport()
         attempt = 0
         while True:
             attempt += 1
-            signed = self._signer.sign(self.endpoint_url, headers, body)
+            signed = signer.sign(self.endpoint_url, headers, body)
             signed["User-Agent"] = self._user_agent
             signed["Accept-Encoding"] = "identity"
             signed["Content-Length"] = str(len(body))

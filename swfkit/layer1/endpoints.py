@@ -1,6 +1,7 @@
 """Where a client sends its requests and as whom: region, endpoint, credentials, attempts.
 
-Resolution happens once, when a ``Layer1`` is built; nothing here runs at import time. The
+Region, endpoint and settings are resolved when a ``Layer1`` is built, credentials on its first
+call; nothing here runs at import time. The
 credential chain is botocore's own (environment, shared files and profiles, SSO, container and
 instance metadata); this module only picks the order of the cheap sources and translates
 botocore's errors into ``ConfigurationError``.
@@ -71,9 +72,8 @@ class Configuration:
         import botocore.credentials
         import botocore.exceptions
 
-        if access_key or secret_key:
-            if not (access_key and secret_key):
-                raise ConfigurationError("pass both aws_access_key_id and aws_secret_access_key")
+        if check_explicit_keys(access_key, secret_key):
+            assert access_key is not None and secret_key is not None  # both, checked just above
             return botocore.credentials.Credentials(access_key, secret_key, token, method="explicit")
         try:
             if self.profile is None and self._session is None:
@@ -88,6 +88,15 @@ class Configuration:
         if found is None:
             raise ConfigurationError(_MISSING_CREDENTIALS)
         return found
+
+
+def check_explicit_keys(access_key: Optional[str], secret_key: Optional[str]) -> bool:
+    """True if an explicit key pair is given; half of one is a ``ConfigurationError``."""
+    if not (access_key or secret_key):
+        return False
+    if not (access_key and secret_key):
+        raise ConfigurationError("pass both aws_access_key_id and aws_secret_access_key")
+    return True
 
 
 def endpoint_url(endpoint: Optional[str], region: str) -> str:

@@ -1,4 +1,11 @@
-"""SigV4 signing through botocore's ``SigV4Auth`` on a small ``AWSRequest``.
+"""SigV4 signing through botocore's ``SigV4Auth``, on a request object cut to what it reads.
+
+botocore signs an ``AWSRequest`` whose headers are an ``email.message.Message``; every header read
+or written goes through the email package's parsing policy, which was most of a signature's cost.
+``SigV4Auth`` only needs a case-insensitive mapping, so the request handed to it carries a small
+one, and the one method that builds another ``Message`` (``headers_to_sign``) builds a plain
+mapping with the same contents. The canonical request, string to sign and signature are botocore's
+own code (``tests/layer1/test_signing.py`` compares every header with an ``AWSRequest`` signature).
 
 The signer is cached for as long as the credentials stay the same: static credentials are frozen
 once; refreshable ones (instance roles, SSO, assume-role) are asked for their current frozen value
@@ -6,23 +13,85 @@ on every call, which refreshes them when botocore decides they are about to expi
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-def _request_class() -> Any:
-    from botocore.awsrequest import AWSRequest
 
-    class SWFRequest(AWSRequest):
-        """An ``AWSRequest`` whose body is already the bytes to send.
+class SigningHeaders:
+    """The headers of a request being signed: case-insensitive, insertion-ordered, one value each."""
 
-        ``AWSRequest.body`` prepares a whole request each time it is read (twice per signature);
-        our body is final bytes, so it is returned as is.
-        """
+    __slots__ = ("_items",)
 
-        @property
-        def body(self) -> Any:
-            return self.data
+    def __init__(self, headers: Dict[str, str]) -> None:
+        self._items: Dict[str, Tuple[str, str]] = {name.lower(): (name, value) for name, value in headers.items()}
 
-    return SWFRequest
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._items
+
+    def __getitem__(self, name: str) -> str:
+        return self._items[name.lower()][1]
+
+    def __setitem__(self, name: str, value: str) -> None:
+        self._items[name.lower()] = (name, value)
+
+    def __delitem__(self, name: str) -> None:
+        del self._items[name.lower()]
+
+    def get(self, name: str, default: Optional[str] = None) -> Optional[str]:
+        found = self._items.get(name.lower())
+        return default if found is None else found[1]
+
+    def items(self) -> List[Tuple[str, str]]:
+        return list(self._items.values())
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, _ in self._items.values())
+
+
+class HeadersToSign(Dict[str, str]):
+    """``headers_to_sign``'s result: lower-cased names to values, with the ``get_all`` botocore reads."""
+
+    def get_all(self, name: str, failobj: Any = None) -> Any:
+        return [self[name]] if name in self else failobj
+
+
+class SigningRequest:
+    """What ``SigV4Auth.add_auth`` reads and writes of a request: a ``POST`` of final body bytes."""
+
+    __slots__ = ("method", "url", "headers", "body", "params", "context")
+
+    def __init__(self, url: str, headers: Dict[str, str], body: bytes) -> None:
+        self.method = "POST"
+        self.url = url
+        self.headers = SigningHeaders(headers)
+        self.body = body
+        self.params: Dict[str, str] = {}
+        self.context: Dict[str, Any] = {}
+
+
+_AUTH_CLASS: Any = None
+
+
+def _auth_class() -> Any:
+    """``SigV4Auth`` with a ``headers_to_sign`` that builds a plain mapping (imported on first use)."""
+    global _AUTH_CLASS
+    if _AUTH_CLASS is None:
+        from botocore.auth import SIGNED_HEADERS_BLACKLIST, SigV4Auth
+
+        unsigned = frozenset(SIGNED_HEADERS_BLACKLIST)
+
+        class SWFSigV4Auth(SigV4Auth):
+            def headers_to_sign(self, request: Any) -> Any:
+                if "Host" not in request.headers:  # botocore derives it from the URL: its own way
+                    return super().headers_to_sign(request)
+                header_map = HeadersToSign()
+                for name, value in request.headers.items():
+                    lname = name.lower()
+                    if lname not in unsigned:
+                        header_map[lname] = value
+                return header_map
+
+        _AUTH_CLASS = SWFSigV4Auth
+    return _AUTH_CLASS
 
 
 def host_header(url: str) -> str:
@@ -51,17 +120,19 @@ class Signer:
     """
 
     def __init__(self, credentials: Any, region: str) -> None:
-        from botocore.auth import SigV4Auth
-
         self._credentials = credentials
         self._region = region
-        self._auth_class = SigV4Auth
-        self._request_class = _request_class()
+        self._auth_class = _auth_class()
         self._refreshable = hasattr(credentials, "refresh_needed")
         self._frozen: Optional[Any] = None
         self._auth: Any = None
         if not self._refreshable:
             self._current_auth()
+
+    @property
+    def credentials(self) -> Any:
+        """The botocore credentials this signer signs with."""
+        return self._credentials
 
     def _current_auth(self) -> Any:
         if self._auth is not None and not self._refreshable:
@@ -78,7 +149,7 @@ class Signer:
         Every header in ``headers`` is signed; pass ``Host`` (see ``host_header``) to spare botocore
         parsing the URL twice per request.
         """
-        request = self._request_class(method="POST", url=url, data=body, headers=headers)
+        request = SigningRequest(url, headers, body)
         self._current_auth().add_auth(request)
         signed = request.headers
         headers = headers.copy()

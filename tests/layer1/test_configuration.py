@@ -36,8 +36,34 @@ def test_missing_region_names_what_to_set(monkeypatch) -> None:  # type: ignore[
 def test_missing_credentials_names_what_to_set(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    swf = Layer1(region="us-east-1", endpoint_url="http://127.0.0.1:9")  # credentials: on first use
     with pytest.raises(ConfigurationError, match="AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"):
-        Layer1(region="us-east-1")
+        swf.resolve_credentials()
+    with pytest.raises(ConfigurationError, match="AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"):
+        swf.count_pending_activity_tasks(domain="d", task_list={"name": "t"})  # before anything is sent
+    assert swf._transport is None
+
+
+def test_credentials_are_resolved_once_on_first_use(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The environment is read by the first call, not by the constructor, and then kept."""
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    swf = Layer1(region="us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "LATERKEY")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "latersecret")
+    assert swf.resolve_credentials().access_key == "LATERKEY"
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "CHANGED")
+    assert swf.resolve_credentials().access_key == "LATERKEY"
+
+
+def test_building_a_client_imports_no_botocore() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, swfkit.layer1; swfkit.layer1.Layer1(region='us-east-1', endpoint_url='http://127.0.0.1:9'); "
+            "print(sorted(m for m in ('requests', 'botocore', 'urllib3', 'http.client') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
 
 
 def test_profile_gives_region_and_credentials(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -50,7 +76,7 @@ def test_profile_gives_region_and_credentials(monkeypatch, tmp_path) -> None:  #
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     swf = Layer1(profile="work")
     assert swf.region == "eu-central-1"
-    assert swf._signer._credentials.get_frozen_credentials().access_key == "PROFILEKEY"
+    assert swf.resolve_credentials().get_frozen_credentials().access_key == "PROFILEKEY"
 
 
 def test_unknown_profile_is_a_configuration_error() -> None:
@@ -103,7 +129,7 @@ def test_pickles_for_worker_processes() -> None:
                  aws_secret_access_key="SK", max_attempts=2, read_timeout=12.0)
     copy = pickle.loads(pickle.dumps(swf))
     assert (copy.region, copy.endpoint_url, copy.retry_policy.max_attempts) == ("us-east-1", "http://127.0.0.1:1/", 2)
-    assert copy._signer._credentials.get_frozen_credentials().secret_key == "SK"
+    assert copy.resolve_credentials().get_frozen_credentials().secret_key == "SK"
     assert copy._timeout == (10.0, 12.0)
 
 
