@@ -99,13 +99,13 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
         # Opened on the first call: building a client stays cheap (no requests import, no proxy
         # lookup) for programs that create one and may never call.
         self._transport: Optional[Transport] = None
-        self._transport_lock = threading.Lock()
+        self._open_lock = threading.Lock()  # guards opening the transport and the signer
         self._user_agent = _user_agent()
         self._host = host_header(self.endpoint_url)
         self._prepared: Dict[str, Tuple[Any, Dict[str, str], Tuple[float, float]]] = {}
 
     def _open_transport(self) -> Transport:
-        with self._transport_lock:
+        with self._open_lock:
             if self._transport is None:
                 self._transport = Transport(self.endpoint_url, pool_size=self._pool_size, trust_env=self._trust_env)
             return self._transport
@@ -124,7 +124,7 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
         return self._open_signer().credentials
 
     def _open_signer(self) -> Signer:
-        with self._transport_lock:
+        with self._open_lock:
             if self._signer is None:
                 options = self._options
                 credentials = self._configuration.credentials(
@@ -231,7 +231,7 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
 
     def close(self) -> None:
         """Close the client's connections (a later call opens new ones)."""
-        with self._transport_lock:
+        with self._open_lock:
             transport, self._transport = self._transport, None
         if transport is not None:
             transport.close()

@@ -1,10 +1,9 @@
 """Where a client sends its requests and as whom: region, endpoint, credentials, attempts.
 
 Region, endpoint and settings are resolved when a ``Layer1`` is built, credentials on its first
-call; nothing here runs at import time. The
-credential chain is botocore's own (environment, shared files and profiles, SSO, container and
-instance metadata); this module only picks the order of the cheap sources and translates
-botocore's errors into ``ConfigurationError``.
+call; nothing here runs at import time. The credential chain is botocore's own (environment,
+shared files and profiles, SSO, container and instance metadata); this module only picks the order
+of the cheap sources and translates botocore's errors into ``ConfigurationError``.
 """
 from __future__ import annotations
 
