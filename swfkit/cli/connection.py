@@ -76,7 +76,13 @@ def client_options(args: argparse.Namespace) -> Dict[str, Any]:
 
 
 def make_client(args: argparse.Namespace) -> Layer1:
-    """A :class:`~swfkit.layer1.Layer1` for the endpoint, region and credentials the user chose."""
+    """A :class:`~swfkit.layer1.Layer1` for the endpoint, region and credentials the user chose.
+
+    Credentials are resolved here, not at the client's first call: every command calls SWF anyway,
+    and ``decider start``/``worker start`` must fail in one line before they start any process.
+    """
     from swfkit.layer1 import Layer1
 
-    return Layer1(**client_options(args))
+    client = Layer1(**client_options(args))
+    client.resolve_credentials()
+    return client

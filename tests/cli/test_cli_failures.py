@@ -52,6 +52,25 @@ def test_bad_actor_class(swfkit) -> None:
     assert code == EXIT_USAGE and "not a Worker subclass" in one_line(err)
 
 
+@pytest.mark.parametrize("argv", [
+    ["worker", "start", "--processes", "2", "--task-list", "t", "swfkit.demo.fan_out:SquareWorker"],
+    ["domain", "list"],
+])
+def test_missing_credentials_fail_before_any_process_starts(argv, swfkit, monkeypatch, tmp_path) -> None:
+    """A real endpoint and no credentials anywhere: one line naming what to set, nothing started."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", raising=False)
+    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", raising=False)
+    code, out, err = swfkit(*argv, "--endpoint-url", "https://swf.eu-west-1.amazonaws.com",
+                            "--region", "eu-west-1", "--domain", "d")
+    assert code == EXIT_UNREACHABLE and out == ""
+    assert "no AWS credentials" in one_line(err) and "AWS_ACCESS_KEY_ID" in err
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
