@@ -16,7 +16,7 @@ from swfkit.spec import DECISION_ATTRIBUTES, limits
 
 from swfkit.server import lambdas, lifecycle, tokens
 from swfkit.server.context import Context
-from swfkit.server.executions import Execution, open_executions
+from swfkit.server.executions import Execution, open_executions, unknown_execution
 from swfkit.server.tasks import close_activity
 from swfkit.server.types import find_type
 from swfkit.server.validation import check
@@ -71,11 +71,11 @@ def respond_decision_task_completed(ctx: Context, p: Dict[str, Any]) -> Dict[str
     """The RespondDecisionTaskCompleted call (``p``: the validated request)."""
     row_id, scheduled, started = tokens.parse_task_token(ctx.store.secret, p["taskToken"], "decision")
     execution = Execution.by_row(ctx, row_id)
-    decision = execution.decision if execution is not None and execution.open else None
-    if execution is None or decision is None or decision["status"] != "started" \
-            or decision["started"] != started:
-        raise UnknownResourceFault("Unknown decision task: it was completed or timed out, or its "
-                                   "execution is closed")
+    if execution is not None and not execution.open:
+        raise unknown_execution(execution.workflow_id, execution.run_id)
+    decision = execution.decision if execution is not None else None
+    if decision is None or decision["status"] != "started" or decision["started"] != started:
+        raise UnknownResourceFault("Unknown decision task, scheduledEventId = %d" % scheduled)
     decisions = p.get("decisions") or []
     _check_decisions(decisions)
     completed = execution.add_event("DecisionTaskCompleted", {
@@ -142,7 +142,9 @@ def _schedule_activity(b: Batch, a: Dict[str, Any]) -> None:
             else:
                 return fail(cause)
         resolved[key] = value
-    resolved["taskPriority"] = a.get("taskPriority") or defaults.get("defaultTaskPriority") or "0"
+    priority = a.get("taskPriority") or defaults.get("defaultTaskPriority")
+    if priority is not None:  # left out of the event when neither the decision nor the type set it
+        resolved["taskPriority"] = priority
     scheduled = b.event("ActivityTaskScheduled", dict(
         activityType=a["activityType"], activityId=a["activityId"], input=a.get("input"),
         control=a.get("control"), **resolved))
@@ -151,7 +153,7 @@ def _schedule_activity(b: Batch, a: Dict[str, Any]) -> None:
                   scheduledAt=b.ctx.clock.now(), startedAt=None)
     ex.put_activity(record, new=True)
     ex.state["latest_activity"] = b.ctx.now()
-    ex.enqueue("activity", resolved["taskList"]["name"], resolved["taskPriority"], scheduled)
+    ex.enqueue("activity", resolved["taskList"]["name"], resolved.get("taskPriority"), scheduled)
     ex.arm_activity(record)
 
 
@@ -214,7 +216,7 @@ def _continue_as_new(b: Batch, a: Dict[str, Any]) -> None:
         "input": a.get("input"), "decisionTaskCompletedEventId": b.completed,
         "newExecutionRunId": new.run_id,
         "executionStartToCloseTimeout": config["executionStartToCloseTimeout"],
-        "taskList": config["taskList"], "taskPriority": config["taskPriority"],
+        "taskList": config["taskList"], "taskPriority": config.get("taskPriority"),
         "taskStartToCloseTimeout": config["taskStartToCloseTimeout"],
         "childPolicy": config["childPolicy"], "tagList": a.get("tagList"),
         "workflowType": workflow_type, "lambdaRole": config.get("lambdaRole")})

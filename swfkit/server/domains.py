@@ -58,7 +58,7 @@ def register_domain(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
     """The RegisterDomain call (``p``: the validated request)."""
     retention = _retention(p["workflowExecutionRetentionPeriodInDays"])
     if ctx.store.execute("SELECT 1 FROM domains WHERE name=?", (p["name"],)).fetchone():
-        raise DomainAlreadyExistsFault("Domain already exists: %s" % p["name"])
+        raise DomainAlreadyExistsFault(p["name"])  # SWF's message: the name alone
     if ctx.store.execute("SELECT COUNT(*) FROM domains").fetchone()[0] >= MAX_DOMAINS:
         raise LimitExceededFault("At most %d domains may be registered" % MAX_DOMAINS)
     tags = _merge_tags([], p.get("tags") or [])
@@ -95,7 +95,7 @@ def deprecate_domain(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
     """The DeprecateDomain call (``p``: the validated request)."""
     row = require_domain(ctx, p["name"])
     if row["status"] == "DEPRECATED":
-        raise DomainDeprecatedFault("Domain already deprecated: %s" % p["name"])
+        raise DomainDeprecatedFault(p["name"])
     now = ctx.now()
     ctx.store.execute("UPDATE domains SET status='DEPRECATED' WHERE name=?", (p["name"],))
     ctx.store.execute("UPDATE types SET status='DEPRECATED', deprecated=? WHERE domain=? AND "
@@ -107,7 +107,7 @@ def undeprecate_domain(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
     """The UndeprecateDomain call (``p``: the validated request)."""
     row = require_domain(ctx, p["name"])
     if row["status"] == "REGISTERED":
-        raise DomainAlreadyExistsFault("Domain is not deprecated: %s" % p["name"])
+        raise DomainAlreadyExistsFault(p["name"])
     ctx.store.execute("UPDATE domains SET status='REGISTERED' WHERE name=?", (p["name"],))
     return {}
 

@@ -51,6 +51,14 @@ def new_state() -> Dict[str, Any]:
             "latest_activity": None, "latest_context": None}
 
 
+def unknown_execution(workflow_id: str, run_id: Optional[str] = None) -> UnknownResourceFault:
+    """The fault SWF answers for an execution it does not know (or that has closed), in its words."""
+    if run_id:
+        return UnknownResourceFault("Unknown execution: WorkflowExecution=[workflowId=%s, runId=%s]"
+                                    % (workflow_id, run_id))
+    return UnknownResourceFault("Unknown execution, workflowId = %s" % workflow_id)
+
+
 #: (due time in epoch seconds, SWF timeout type)
 Deadline = Tuple[float, str]
 
@@ -154,8 +162,7 @@ class Execution:
         """Like :meth:`find` with a ``{"workflowId", "runId"}`` dict; UnknownResourceFault if absent."""
         found = cls.find(ctx, domain, execution["workflowId"], execution.get("runId"), open_only)
         if found is None:
-            raise UnknownResourceFault("Unknown execution: WorkflowExecution=[workflowId=%s, runId=%s]"
-                                       % (execution["workflowId"], execution.get("runId")))
+            raise unknown_execution(execution["workflowId"], execution.get("runId"))
         return found
 
     def save(self) -> None:
@@ -229,9 +236,10 @@ class Execution:
         """Append DecisionTaskScheduled and queue the task on its list."""
         override = self.state.get("override")
         task_list = override["taskList"] if override else self.config["taskList"]
-        priority = self.config.get("taskPriority") or "0"
+        priority = self.config.get("taskPriority")
         attributes: Dict[str, Any] = {"taskList": task_list, "taskPriority": priority,
-                                      "startToCloseTimeout": self.config["taskStartToCloseTimeout"]}
+                                      "startToCloseTimeout": self.config["taskStartToCloseTimeout"],
+                                      "scheduleToStartTimeout": "NONE"}  # SWF always sends it
         if override and override.get("timeout"):
             attributes["scheduleToStartTimeout"] = override["timeout"]
         decision = self.decision

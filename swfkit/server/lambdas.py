@@ -35,10 +35,11 @@ def schedule(b: Any, a: Dict[str, Any]) -> None:
     if cause:
         b.event("ScheduleLambdaFunctionFailed", {"id": a["id"], "name": a["name"], "cause": cause})
         return
-    timeout = a.get("startToCloseTimeout") or str(limits.DEFAULT_LAMBDA_START_TO_CLOSE_SECONDS)
+    # the event carries startToCloseTimeout only when the decision gave one, as SWF records it
     scheduled = b.event("LambdaFunctionScheduled", {"id": a["id"], "name": a["name"],
                                                     "control": a.get("control"), "input": a.get("input"),
-                                                    "startToCloseTimeout": timeout})
+                                                    "startToCloseTimeout": a.get("startToCloseTimeout")})
+    timeout = a.get("startToCloseTimeout") or str(limits.DEFAULT_LAMBDA_START_TO_CLOSE_SECONDS)
     started = ex.add_event("LambdaFunctionStarted", {"scheduledEventId": scheduled})
     ex.state["lambdas"][str(scheduled)] = {"id": a["id"], "started": started}
     ex.state["lambda_ids"][a["id"]] = scheduled

@@ -38,7 +38,9 @@ def resolve_workflow_config(type_row: Any, params: Dict[str, Any]) -> Tuple[Opti
         if value is None:
             return None, cause
         config[key] = value
-    config["taskPriority"] = params.get("taskPriority") or defaults.get("defaultTaskPriority") or "0"
+    priority = params.get("taskPriority") or defaults.get("defaultTaskPriority")
+    if priority is not None:  # SWF leaves taskPriority out when neither the request nor the type set it
+        config["taskPriority"] = priority
     role = params.get("lambdaRole") or defaults.get("defaultLambdaRole")
     if role:
         config["lambdaRole"] = role
@@ -72,10 +74,10 @@ def open_execution(ctx: Context, domain: str, workflow_id: str, workflow_type: D
         "input": input, "executionStartToCloseTimeout": config["executionStartToCloseTimeout"],
         "taskStartToCloseTimeout": config["taskStartToCloseTimeout"],
         "childPolicy": config["childPolicy"], "taskList": config["taskList"],
-        "taskPriority": config["taskPriority"], "workflowType": workflow_type,
+        "taskPriority": config.get("taskPriority"), "workflowType": workflow_type,
         "tagList": list(tags) if tags else None, "continuedExecutionRunId": continued_from,
         "parentWorkflowExecution": parent_ref,
-        "parentInitiatedEventId": config.get("parentInitiatedEventId") if parent_ref else None,
+        "parentInitiatedEventId": config.get("parentInitiatedEventId") if parent_ref else 0,
         "lambdaRole": config.get("lambdaRole")})
     timeout = config["executionStartToCloseTimeout"]
     seconds = limits.MAX_TIMEOUT_SECONDS if timeout == "NONE" else min(int(timeout), limits.MAX_TIMEOUT_SECONDS)
@@ -99,7 +101,9 @@ def close_execution(execution: Execution, close_status: str, event_type: str,
     state["timers"], state["lambdas"], state["lambda_ids"], state["children"] = {}, {}, {}, {}
     ctx.store.execute("DELETE FROM tasks WHERE execution=?", (execution.id,))
     ctx.store.execute("DELETE FROM timeouts WHERE execution=?", (execution.id,))
+    open_activities = state["open_activities"]
     execution.forget_activities()
+    state["open_activities"] = open_activities  # Describe of the closed execution still counts them
     retention = ctx.store.execute("SELECT retention FROM domains WHERE name=?",
                                   (execution.domain,)).fetchone()
     days = retention["retention"] if retention else "NONE"

@@ -17,7 +17,7 @@ from swfkit.server import tokens
 from swfkit.server.context import Context
 from swfkit.server.store import to_json
 from swfkit.server.domains import check_domain, require_domain
-from swfkit.server.executions import Execution, activity_deadline
+from swfkit.server.executions import Execution, activity_deadline, unknown_execution
 from swfkit.server.paging import Raw, events_page
 
 
@@ -144,10 +144,11 @@ def started_activity(ctx: Context, token: Any) -> Tuple[Execution, Dict[str, Any
     """(execution, activity record) for a started activity's token, or UnknownResourceFault."""
     row_id, scheduled, started = tokens.parse_task_token(ctx.store.secret, token, "activity")
     execution = Execution.by_row(ctx, row_id)
-    activity = execution.activity(scheduled) if execution is not None and execution.open else None
-    if execution is None or activity is None or activity["started"] != started:
-        raise UnknownResourceFault("Unknown activity task: it was completed, failed, canceled or timed "
-                                   "out, or its execution is closed")
+    if execution is not None and not execution.open:
+        raise unknown_execution(execution.workflow_id, execution.run_id)
+    activity = execution.activity(scheduled) if execution is not None else None
+    if activity is None or activity["started"] != started:
+        raise UnknownResourceFault("Unknown activity, scheduledEventId = %d" % scheduled)
     return execution, activity
 
 

@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
-from swfkit.exceptions import UnknownResourceFault, ValidationException
+from swfkit.exceptions import ValidationException
 
 PAGE_TOKEN_LIFETIME = 24 * 3600.0
 
@@ -54,11 +54,19 @@ def task_token(secret: bytes, kind: str, execution: int, scheduled: int, started
 
 
 def parse_task_token(secret: bytes, token: Any, kind: str) -> Tuple[int, int, int]:
-    """Return (execution row, scheduled event id, started event id) or raise UnknownResourceFault."""
+    """Return (execution row, scheduled event id, started event id) of a well-formed token.
+
+    Raises:
+        ValidationException: ``token`` is no token this server issued for a ``kind`` task (garbage,
+            truncated, altered, or a token of the other kind), as SWF answers such a token. A
+            well-formed token whose task is gone is the caller's UnknownResourceFault.
+    """
     match = TASK_TOKEN.match(token) if isinstance(token, str) else None
     if match is None or match.group(1) != kind[0] or not hmac.compare_digest(
             _sign(secret, token[:match.start(5) - 1].encode()), match.group(5)):
-        raise UnknownResourceFault("Unknown task token: the token is invalid or not a %s task token" % kind)
+        raise ValidationException("1 validation error detected: Value at 'taskToken' failed to satisfy "
+                                  "constraint: Member must be a %s task token issued by this service"
+                                  % kind)
     return int(match.group(2)), int(match.group(3)), int(match.group(4))
 
 

@@ -88,10 +88,11 @@ def check(shape_name: str, value: Any, path: str = "", parent: str = "") -> None
             raise _fail(path, value, "Member must have length greater than or equal to %d" % shape["min"])
         if "max" in shape and len(value) > shape["max"]:
             raise _fail(path, value, "Member must have length less than or equal to %d" % shape["max"])
-        for index, item in enumerate(value):
+        for index, item in enumerate(value, 1):  # AWS names list members 1-based: "tags.1.member"
+            where = "%s.%d.member" % (path, index)
             if item is None:
-                raise _fail("%s[%d]" % (path, index), item, "Member must not be null")
-            check(shape["member"], item, "%s[%d]" % (path, index), shape_name)
+                raise _fail(where, item, "Member must not be null")
+            check(shape["member"], item, where, shape_name)
     elif kind == "string":
         _string(shape_name, shape, value, path, parent)
     elif kind in ("integer", "long"):

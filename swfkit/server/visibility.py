@@ -19,7 +19,7 @@ def info(row: Any) -> Dict[str, Any]:
         "execution": {"workflowId": row["workflow_id"], "runId": row["run_id"]},
         "workflowType": {"name": row["type_name"], "version": row["type_version"]},
         "startTimestamp": row["start_ts"], "executionStatus": "OPEN" if row["open"] else "CLOSED",
-        "cancelRequested": bool(row["cancel_requested"])}
+        "cancelRequested": bool(row["cancel_requested"]) and bool(row["open"])}  # false once closed
     if not row["open"]:
         result["closeTimestamp"] = row["close_ts"]
         result["closeStatus"] = row["close_status"]

@@ -33,8 +33,7 @@ def start_workflow_execution(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
         raise DefaultUndefinedFault("No value for %s: pass it or register the workflow type with a "
                                     "default (%s)" % (field, cause))
     if Execution.find(ctx, p["domain"], p["workflowId"]) is not None:
-        raise WorkflowExecutionAlreadyStartedFault("Workflow execution already started: workflowId=%s"
-                                                   % p["workflowId"])
+        raise WorkflowExecutionAlreadyStartedFault("Already Started")  # SWF's words
     if open_executions(ctx, p["domain"]) >= limits.MAX_OPEN_EXECUTIONS_PER_DOMAIN:
         raise LimitExceededFault("Too many open executions in domain %s" % p["domain"])
     execution = lifecycle.open_execution(ctx, p["domain"], p["workflowId"], p["workflowType"], config,
@@ -51,7 +50,8 @@ def _open(ctx: Context, p: Dict[str, Any]) -> Execution:
 def signal_workflow_execution(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
     """The SignalWorkflowExecution call (``p``: the validated request)."""
     execution = _open(ctx, p)
-    execution.add_event("WorkflowExecutionSignaled", {"signalName": p["signalName"], "input": p.get("input")})
+    execution.add_event("WorkflowExecutionSignaled", {"signalName": p["signalName"], "input": p.get("input"),
+                                                   "externalInitiatedEventId": 0})
     execution.save()
     return {}
 
@@ -59,7 +59,7 @@ def signal_workflow_execution(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]
 def request_cancel_workflow_execution(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
     """The RequestCancelWorkflowExecution call (``p``: the validated request)."""
     execution = _open(ctx, p)
-    lifecycle.request_cancel(execution, {})
+    lifecycle.request_cancel(execution, {"externalInitiatedEventId": 0})  # SWF sends the 0
     return {}
 
 
@@ -67,5 +67,5 @@ def terminate_workflow_execution(ctx: Context, p: Dict[str, Any]) -> Dict[str, A
     """The TerminateWorkflowExecution call (``p``: the validated request)."""
     execution = _open(ctx, p)
     lifecycle.terminate(execution, reason=p.get("reason"), details=p.get("details"),
-                        child_policy=p.get("childPolicy"))
+                        child_policy=p.get("childPolicy"), cause="OPERATOR_INITIATED")
     return {}

@@ -28,7 +28,7 @@ def test_first_decision_task_has_previous_started_zero_and_full_history(engine):
     assert task["startedEventId"] == 3
     started = task["events"][0]["workflowExecutionStartedEventAttributes"]
     assert started["input"] == "in" and started["taskList"] == {"name": "dl"}
-    assert started["childPolicy"] == "TERMINATE" and started["taskPriority"] == "0"
+    assert started["childPolicy"] == "TERMINATE" and "taskPriority" not in started  # none set
 
 
 def test_schedule_activity_resolves_defaults_into_the_event(engine):
@@ -313,7 +313,7 @@ def test_stale_and_garbage_decision_tokens(engine):
     engine.respond(task)
     with pytest.raises(UnknownResourceFault):
         engine.respond(task)
-    with pytest.raises(UnknownResourceFault):
+    with pytest.raises(ValidationException):  # not a token at all: a 400 validation error, as in SWF
         engine.call("RespondDecisionTaskCompleted", taskToken="garbage")
-    with pytest.raises(UnknownResourceFault):  # an activity token is not a decision token
+    with pytest.raises(ValidationException):  # a decision token is not an activity token
         engine.call("RespondActivityTaskCompleted", taskToken=task["taskToken"])

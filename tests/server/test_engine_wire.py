@@ -70,7 +70,7 @@ def post(url, operation, body, target=TARGET, session=requests):
     ("ListDomains", {"registrationStatus": "REGISTERED", "nextPageToken": "garbage"}, 400,
      "com.amazon.coral.validate#ValidationException", "nextPageToken"),
     ("RespondActivityTaskCompleted", {"taskToken": "garbage"}, 400,
-     "com.amazonaws.swf.base.model#UnknownResourceFault", "token"),
+     "com.amazon.coral.validate#ValidationException", "taskToken"),
 ])
 def test_error_framing(url, operation, body, status, error_type, words):
     answer = post(url, operation, body)
