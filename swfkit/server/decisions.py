@@ -5,16 +5,20 @@ forbids it) are refused with a 400 before anything is recorded. Semantic problem
 ``<Decision>Failed`` event with its cause and a new decision task; the other decisions of the
 batch still apply, as in SWF. A close decision fails with UNHANDLED_DECISION when decider
 events arrived while the task was started.
+
+As in SWF, all events of one completion are recorded together: the next decision task (if one
+is due) is scheduled after them, a 0-second timer fires after that, and signals and cancel
+requests to executions (the workflow itself included) are delivered last.
 """
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from swfkit.exceptions import UnknownResourceFault, ValidationException
 from swfkit.spec import DECISION_ATTRIBUTES, limits
 
-from swfkit.server import lambdas, lifecycle, tokens
+from swfkit.server import lambdas, lifecycle, timeouts, tokens
 from swfkit.server.context import Context
 from swfkit.server.executions import Execution, open_executions, unknown_execution
 from swfkit.server.tasks import close_activity
@@ -34,6 +38,10 @@ class Batch:
         self.ctx = execution.ctx
         self.completed = completed_event_id
         self.dirty_before = dirty_before
+        #: TimerStarted event ids of 0-second timers, fired once the decision's events are in.
+        self.zero_timers: List[int] = []
+        #: (decision type, target row, attributes, Initiated event id) delivered at the very end.
+        self.outbox: List[Tuple[str, int, Dict[str, Any], int]] = []
 
     def event(self, event_type: str, attributes: Dict[str, Any]) -> int:
         attributes["decisionTaskCompletedEventId"] = self.completed
@@ -78,6 +86,8 @@ def respond_decision_task_completed(ctx: Context, p: Dict[str, Any]) -> Dict[str
         raise UnknownResourceFault("Unknown decision task, scheduledEventId = %d" % scheduled)
     decisions = p.get("decisions") or []
     _check_decisions(decisions)
+    dirty_before = bool(decision["dirty"])
+    decision["status"] = "completing"  # events the batch causes wait for its end (see need_decision)
     completed = execution.add_event("DecisionTaskCompleted", {
         "scheduledEventId": scheduled, "startedEventId": started,
         "executionContext": p.get("executionContext"), "taskList": p.get("taskList"),
@@ -94,17 +104,20 @@ def respond_decision_task_completed(ctx: Context, p: Dict[str, Any]) -> Dict[str
         else:
             execution.config["taskList"] = p["taskList"]
             execution.state["override"] = None
-    batch = Batch(execution, completed, bool(decision["dirty"]))
+    batch = Batch(execution, completed, dirty_before)
     for item in decisions:
         kind = item["decisionType"]
         APPLY[kind](batch, item[DECISION_ATTRIBUTES[kind][0]])
         if not execution.open:
             break
     if execution.open:
-        dirty = decision["dirty"]
-        decision.update(status=None, dirty=False)
-        if dirty:
-            execution.schedule_decision_task()
+        execution.close_decision_task()
+        for started_event in batch.zero_timers:
+            if execution.open:
+                execution.drop_timeouts("t:%d" % started_event)
+                timeouts.fire_timer(execution, started_event)
+    for delivery in batch.outbox:
+        _deliver(batch, *delivery)
     execution.save()
     return {}
 
@@ -240,6 +253,8 @@ def _start_timer(b: Batch, a: Dict[str, Any]) -> None:
                                        "startToFireTimeout": a["startToFireTimeout"]})
     ex.state["timers"][a["timerId"]] = {"started": started, "control": a.get("control")}
     ex.add_timeout(min(int(a["startToFireTimeout"]), limits.MAX_TIMEOUT_SECONDS), "t", "t:%d" % started)
+    if int(a["startToFireTimeout"]) == 0:
+        b.zero_timers.append(started)
 
 
 def _cancel_timer(b: Batch, a: Dict[str, Any]) -> None:
@@ -252,52 +267,60 @@ def _cancel_timer(b: Batch, a: Dict[str, Any]) -> None:
     b.event("TimerCanceled", {"timerId": a["timerId"], "startedEventId": timer["started"]})
 
 
-def _target(b: Batch, a: Dict[str, Any]) -> Any:
+def _target(b: Batch, a: Dict[str, Any]) -> Optional[Execution]:
     ex = b.execution
     if a["workflowId"] == ex.workflow_id and a.get("runId") in (None, ex.run_id) and ex.open:
         return ex
     return Execution.find(b.ctx, ex.domain, a["workflowId"], a.get("runId"), open_only=True)
 
 
-def _signal_external(b: Batch, a: Dict[str, Any]) -> None:
-    ex = b.execution
-    initiated = b.event("SignalExternalWorkflowExecutionInitiated", {
-        "workflowId": a["workflowId"], "runId": a.get("runId"), "signalName": a["signalName"],
-        "input": a.get("input"), "control": a.get("control")})
-    target = _target(b, a)
-    if target is None:
-        b.event("SignalExternalWorkflowExecutionFailed", {
-            "workflowId": a["workflowId"], "runId": a.get("runId"),
-            "cause": "UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION", "initiatedEventId": initiated,
-            "control": a.get("control")})
-        return
-    target.add_event("WorkflowExecutionSignaled", {"signalName": a["signalName"], "input": a.get("input"),
-                                                   "externalWorkflowExecution": ex.ref,
-                                                   "externalInitiatedEventId": initiated})
-    if target is not ex:
-        target.save()
-    ex.add_event("ExternalWorkflowExecutionSignaled", {"workflowExecution": target.ref,
-                                                       "initiatedEventId": initiated})
+#: decision -> (its Failed event, the target's event, the deciding execution's event)
+EXTERNAL_EVENTS = {
+    "SignalExternalWorkflowExecution": ("SignalExternalWorkflowExecutionFailed",
+                                        "WorkflowExecutionSignaled", "ExternalWorkflowExecutionSignaled"),
+    "RequestCancelExternalWorkflowExecution": ("RequestCancelExternalWorkflowExecutionFailed",
+                                               "WorkflowExecutionCancelRequested",
+                                               "ExternalWorkflowExecutionCancelRequested"),
+}
 
 
-def _request_cancel_external(b: Batch, a: Dict[str, Any]) -> None:
+def _external_failed(b: Batch, kind: str, a: Dict[str, Any], initiated: int) -> None:
+    b.event(EXTERNAL_EVENTS[kind][0], {
+        "workflowId": a["workflowId"], "runId": a.get("runId"),
+        "cause": "UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION", "initiatedEventId": initiated,
+        "control": a.get("control")})
+
+
+def _external(kind: str, initiated_fields: Tuple[str, ...]) -> Apply:
+    """SignalExternal / RequestCancelExternal: Initiated now, delivery at the end of the call."""
+    def apply(b: Batch, a: Dict[str, Any]) -> None:
+        initiated = b.event(kind + "Initiated", {f: a.get(f) for f in initiated_fields})
+        target = _target(b, a)
+        if target is None:
+            _external_failed(b, kind, a, initiated)
+            return
+        b.outbox.append((kind, target.id, a, initiated))
+    return apply
+
+
+def _deliver(b: Batch, kind: str, target_row: int, a: Dict[str, Any], initiated: int) -> None:
+    """Deliver a signal or cancel request recorded by this call (its events come last, as SWF's)."""
     ex = b.execution
-    initiated = b.event("RequestCancelExternalWorkflowExecutionInitiated", {
-        "workflowId": a["workflowId"], "runId": a.get("runId"), "control": a.get("control")})
-    target = _target(b, a)
-    if target is None:
-        b.event("RequestCancelExternalWorkflowExecutionFailed", {
-            "workflowId": a["workflowId"], "runId": a.get("runId"),
-            "cause": "UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION", "initiatedEventId": initiated,
-            "control": a.get("control")})
+    target = ex if target_row == ex.id else Execution.by_row(b.ctx, target_row)
+    if target is None or not target.open:  # closed by this very call (a close decision after it)
+        if ex.open:
+            _external_failed(b, kind, a, initiated)
         return
-    target.cancel_requested = True
-    target.add_event("WorkflowExecutionCancelRequested", {"externalWorkflowExecution": ex.ref,
-                                                          "externalInitiatedEventId": initiated})
-    if target is not ex:
+    _, target_event, own_event = EXTERNAL_EVENTS[kind]
+    attributes: Dict[str, Any] = {"externalWorkflowExecution": ex.ref, "externalInitiatedEventId": initiated}
+    if kind == "SignalExternalWorkflowExecution":
+        attributes.update(signalName=a["signalName"], input=a.get("input"))
+        target.add_event(target_event, attributes)
         target.save()
-    ex.add_event("ExternalWorkflowExecutionCancelRequested", {"workflowExecution": target.ref,
-                                                              "initiatedEventId": initiated})
+    else:
+        lifecycle.request_cancel(target, attributes)  # saves the target
+    if ex.open:
+        ex.add_event(own_event, {"workflowExecution": target.ref, "initiatedEventId": initiated})
 
 
 def _start_child(b: Batch, a: Dict[str, Any]) -> None:
@@ -349,8 +372,10 @@ APPLY: Dict[str, Apply] = {
     "RecordMarker": _record_marker,
     "StartTimer": _start_timer,
     "CancelTimer": _cancel_timer,
-    "SignalExternalWorkflowExecution": _signal_external,
-    "RequestCancelExternalWorkflowExecution": _request_cancel_external,
+    "SignalExternalWorkflowExecution": _external(
+        "SignalExternalWorkflowExecution", ("workflowId", "runId", "signalName", "input", "control")),
+    "RequestCancelExternalWorkflowExecution": _external(
+        "RequestCancelExternalWorkflowExecution", ("workflowId", "runId", "control")),
     "StartChildWorkflowExecution": _start_child,
     "ScheduleLambdaFunction": lambda b, a: lambdas.schedule(b, a),
 }

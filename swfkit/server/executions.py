@@ -45,7 +45,7 @@ def open_executions(ctx: Context, domain: str) -> int:
 
 def new_state() -> Dict[str, Any]:
     """The bookkeeping of a fresh execution."""
-    return {"decision": {"status": None, "scheduled": 0, "started": 0, "dirty": False},
+    return {"decision": {"status": None, "scheduled": 0, "started": 0, "dirty": False, "next": None},
             "previous_started": 0, "override": None, "open_activities": 0,
             "timers": {}, "children": {}, "lambdas": {}, "lambda_ids": {},
             "latest_activity": None, "latest_context": None}
@@ -225,15 +225,31 @@ class Execution:
         return event_id
 
     def need_decision(self) -> None:
-        """Coalesce: schedule a decision task unless one is open; if started, remember to."""
+        """Coalesce: at most one decision task scheduled and at most one started.
+
+        With none open, one is scheduled and queued. While one is started, the next one is
+        recorded (DecisionTaskScheduled) at once, as SWF does, but queued only when the started
+        one closes, so a poll never gets a second task while the first is open. While a
+        completion's decisions are being applied ("completing"), the next one waits for the end
+        of the call, so the decision's events stay together.
+        """
         decision = self.decision
-        if decision["status"] is None:
+        status = decision["status"]
+        if status is None:
             self.schedule_decision_task()
-        elif decision["status"] == "started":
+        elif status == "started":
+            decision["dirty"] = True
+            if not decision.get("next"):
+                decision["next"] = self._record_decision_task()
+        elif status == "completing":
             decision["dirty"] = True
 
     def schedule_decision_task(self) -> None:
         """Append DecisionTaskScheduled and queue the task on its list."""
+        self.queue_decision_task(self._record_decision_task())
+
+    def _record_decision_task(self) -> Dict[str, Any]:
+        """Append DecisionTaskScheduled; return what queueing the task needs."""
         override = self.state.get("override")
         task_list = override["taskList"] if override else self.config["taskList"]
         priority = self.config.get("taskPriority")
@@ -242,12 +258,28 @@ class Execution:
                                       "scheduleToStartTimeout": "NONE"}  # SWF always sends it
         if override and override.get("timeout"):
             attributes["scheduleToStartTimeout"] = override["timeout"]
+        scheduled = self.add_event("DecisionTaskScheduled", attributes)
+        return {"scheduled": scheduled, "taskList": task_list["name"], "priority": priority,
+                "timeout": attributes["scheduleToStartTimeout"]}
+
+    def queue_decision_task(self, task: Dict[str, Any]) -> None:
+        """Make a recorded decision task the open one and put it on its task list."""
+        self.decision.update(status="scheduled", scheduled=task["scheduled"], started=0, dirty=False,
+                             next=None)
+        self.enqueue("decision", task["taskList"], task["priority"], task["scheduled"])
+        if task["timeout"] != "NONE":
+            self.add_timeout(int(task["timeout"]), "d_s2s", "d:%d" % task["scheduled"])
+
+    def close_decision_task(self) -> None:
+        """The open decision task ended (completed or timed out): queue the next one if recorded,
+        or schedule one if events came meanwhile."""
         decision = self.decision
-        decision.update(status="scheduled", started=0, dirty=False)
-        decision["scheduled"] = self.add_event("DecisionTaskScheduled", attributes)
-        self.enqueue("decision", task_list["name"], priority, decision["scheduled"])
-        if override and override.get("timeout") not in (None, "NONE"):
-            self.add_timeout(int(override["timeout"]), "d_s2s", "d:%d" % decision["scheduled"])
+        pending, dirty = decision.get("next"), decision["dirty"]
+        decision.update(status=None, dirty=False, next=None)
+        if pending:
+            self.queue_decision_task(pending)
+        elif dirty:
+            self.schedule_decision_task()
 
     def enqueue(self, kind: str, task_list: str, priority: Any, scheduled_event_id: int) -> None:
         """Put a task on a task list and wake its pollers after commit."""

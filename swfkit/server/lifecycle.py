@@ -94,7 +94,7 @@ def close_execution(execution: Execution, close_status: str, event_type: str,
     execution.open = False
     execution.close_status = close_status
     execution.close_ts = ctx.now()
-    execution.decision.update(status=None, dirty=False)
+    execution.decision.update(status=None, dirty=False, next=None)
     # a closed execution has nothing open: its timers, tasks and lambda functions are abandoned,
     # its children run on (the child policy, applied by terminate/time-out, saw them first)
     state = execution.state

@@ -48,12 +48,20 @@ def _decision(ex: Execution, kind: str, ref: str) -> None:
     else:
         return
     ex.state["override"] = None  # a timed-out task goes back to the execution's own task list
-    decision.update(status=None, dirty=False)
-    ex.add_event("DecisionTaskTimedOut", attributes)
+    if kind == "d_s2s":
+        decision.update(status=None, dirty=False)
+        ex.add_event("DecisionTaskTimedOut", attributes)  # schedules the next one
+        return
+    ex.add_event("DecisionTaskTimedOut", attributes)  # still started: records the next one if none is
+    ex.close_decision_task()
 
 
 def _timer(ex: Execution, kind: str, ref: str) -> None:
-    started = int(ref[2:])
+    fire_timer(ex, int(ref[2:]))
+
+
+def fire_timer(ex: Execution, started: int) -> None:
+    """Record TimerFired for the open timer started by event ``started`` (none: nothing)."""
     for timer_id, timer in list(ex.state["timers"].items()):
         if timer["started"] == started:
             del ex.state["timers"][timer_id]

@@ -223,7 +223,7 @@ def external_workflows(rig: Rig) -> List[Dict[str, Any]]:
         if {"ExternalWorkflowExecutionSignaled", "ExternalWorkflowExecutionCancelRequested",
                 "SignalExternalWorkflowExecutionFailed"} <= types:
             rig.respond(task, decision("CompleteWorkflowExecution"))
-            break
+            continue  # the target's task may still wait (its signal is delivered after the sender's events)
         rig.respond(task)
     return rig.history("sender", run)
 

@@ -146,10 +146,12 @@ def test_concurrent_signals_never_lose_a_wakeup(flow, client_factory):  # type: 
     assert types.count("WorkflowExecutionSignaled") == 200
     names = [flow.attrs(e)["signalName"] for e in events if e["eventType"] == "WorkflowExecutionSignaled"]
     assert len(set(names)) == 200
-    open_tasks = 0
+    # as in SWF: the next task may be scheduled while one is started, but only one is started at a time
+    waiting = started = 0
     for t in types:
-        open_tasks += {"DecisionTaskScheduled": 1, "DecisionTaskCompleted": -1, "DecisionTaskTimedOut": -1}.get(t, 0)
-        assert 0 <= open_tasks <= 1
+        waiting += {"DecisionTaskScheduled": 1, "DecisionTaskStarted": -1}.get(t, 0)
+        started += {"DecisionTaskStarted": 1, "DecisionTaskCompleted": -1, "DecisionTaskTimedOut": -1}.get(t, 0)
+        assert 0 <= waiting <= 1 and 0 <= started <= 1
     last_started = max(e["eventId"] for e in events if e["eventType"] == "DecisionTaskStarted")
     last_signal = max(e["eventId"] for e in events if e["eventType"] == "WorkflowExecutionSignaled")
     assert last_signal < last_started, "signals arrived after the last decision task and none was scheduled"

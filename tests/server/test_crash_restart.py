@@ -90,20 +90,25 @@ def servers():  # type: ignore[no-untyped-def]
 
 
 def _check_history(events):  # type: ignore[no-untyped-def]
-    """Structural integrity of one run's history: no gaps, no duplicates, one decision task open at most."""
+    """Structural integrity of one run's history: no gaps, no duplicates, one decision task started (and one waiting) at most."""
     ids = [e["eventId"] for e in events]
     assert ids == list(range(1, len(ids) + 1)), ids
-    open_decisions = 0
+    open_decisions = waiting = 0
     started_for = Counter()
     closed_for = Counter()
     for e in events:
         et = e["eventType"]
         key = et[0].lower() + et[1:] + "EventAttributes"
-        if et == "DecisionTaskScheduled":
-            open_decisions += 1
-        elif et in ("DecisionTaskCompleted", "DecisionTaskTimedOut"):
-            open_decisions -= 1
-        assert 0 <= open_decisions <= 1, f"decision tasks open: {open_decisions} at event {e['eventId']}"
+        # as SWF: the next task may be scheduled while one is started; one of each at most
+        waiting += {"DecisionTaskScheduled": 1, "DecisionTaskStarted": -1}.get(et, 0)
+        open_decisions += {"DecisionTaskStarted": 1, "DecisionTaskCompleted": -1}.get(et, 0)
+        if et == "DecisionTaskTimedOut":
+            if e[key].get("startedEventId"):
+                open_decisions -= 1
+            else:
+                waiting -= 1
+        assert 0 <= open_decisions <= 1 and 0 <= waiting <= 1, (
+            f"decision tasks started/waiting: {open_decisions}/{waiting} at event {e['eventId']}")
         if et == "ActivityTaskStarted":
             started_for[e[key]["scheduledEventId"]] += 1
         if et in ("ActivityTaskCompleted", "ActivityTaskFailed", "ActivityTaskTimedOut", "ActivityTaskCanceled"):

@@ -127,7 +127,7 @@ def test_close_decisions_and_unhandled_decision(engine, close, attrs, event, sta
     engine.call("SignalWorkflowExecution", domain="d", workflowId="w", signalName="late")
     engine.respond(task, decision(close, **attrs))
     assert engine.last(close + "Failed")["cause"] == "UNHANDLED_DECISION"
-    assert engine.types()[-1] == "DecisionTaskScheduled"
+    assert engine.types()[-3:] == ["DecisionTaskScheduled", "DecisionTaskCompleted", close + "Failed"]
     engine.decide(schedule(), decision(close, **attrs))
     closed = engine.last(event)
     for key, value in attrs.items():

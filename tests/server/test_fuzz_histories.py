@@ -17,7 +17,7 @@ CLOSING = ("ActivityTaskCompleted", "ActivityTaskFailed", "ActivityTaskTimedOut"
 def fold(events):  # type: ignore[no-untyped-def]
     """The open work an event list implies."""
     scheduled, started, closed, timers = {}, set(), set(), {}
-    decisions = 0
+    waiting = started_open = 0  # decision tasks scheduled and not started; started and not closed
     for e in events:
         et = e["eventType"]
         a = e.get(et[0].lower() + et[1:] + "EventAttributes", {})
@@ -32,24 +32,19 @@ def fold(events):  # type: ignore[no-untyped-def]
         elif et in ("TimerFired", "TimerCanceled"):
             timers.pop(a["startedEventId"], None)
         elif et == "DecisionTaskScheduled":
-            decisions += 1
-        elif et in ("DecisionTaskCompleted", "DecisionTaskTimedOut"):
-            decisions -= 1
-        assert 0 <= decisions <= 1, f"{decisions} decision tasks open at event {e['eventId']}"
+            waiting += 1
+        elif et == "DecisionTaskStarted":
+            waiting, started_open = waiting - 1, started_open + 1
+        elif et == "DecisionTaskCompleted" or (et == "DecisionTaskTimedOut" and a.get("startedEventId")):
+            started_open -= 1
+        elif et == "DecisionTaskTimedOut":
+            waiting -= 1
+        # as SWF: the next task may be scheduled while one is started; one of each at most
+        assert 0 <= waiting <= 1 and 0 <= started_open <= 1, f"decision tasks {waiting}/{started_open} at {e['eventId']}"
     open_ids = {sid: aid for sid, aid in scheduled.items() if sid not in closed}
     pending = {sid for sid in open_ids if sid not in started}
-    decision_started = decisions == 1 and _last_decision_is_started(events)
-    return {"open": open_ids, "pending": pending, "timers": timers, "decisions": decisions,
-            "decision_started": decision_started}
-
-
-def _last_decision_is_started(events):  # type: ignore[no-untyped-def]
-    for e in reversed(events):
-        if e["eventType"] == "DecisionTaskStarted":
-            return True
-        if e["eventType"] == "DecisionTaskScheduled":
-            return False
-    return False
+    return {"open": open_ids, "pending": pending, "timers": timers, "decisions": int(bool(waiting or started_open)),
+            "waiting": waiting, "decision_started": started_open == 1}
 
 
 class ExecutionWalk(RuleBasedStateMachine):
@@ -79,7 +74,7 @@ class ExecutionWalk(RuleBasedStateMachine):
     @rule()
     def take_decision_task(self) -> None:
         m = self.model()
-        if m["decisions"] == 1 and not m["decision_started"]:
+        if m["waiting"] == 1 and not m["decision_started"]:
             self.task = self.flow.poll_decision(self.decision_list, wait=0)
             assert self.task["workflowExecution"] == self.execution
 

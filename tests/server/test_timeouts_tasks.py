@@ -202,6 +202,6 @@ def test_decision_timeout_with_events_meanwhile_schedules_one_task(flow):  # typ
     events = flow.wait_for(execution, "DecisionTaskTimedOut", wait=4)
     assert [e["eventType"] for e in events] == [
         "WorkflowExecutionStarted", "DecisionTaskScheduled", "DecisionTaskStarted", "WorkflowExecutionSignaled",
-        "WorkflowExecutionSignaled", "DecisionTaskTimedOut", "DecisionTaskScheduled"]
+        "DecisionTaskScheduled", "WorkflowExecutionSignaled", "DecisionTaskTimedOut"]
     again = flow.poll_decision()
     assert again["previousStartedEventId"] == 0 and again["startedEventId"] == 8

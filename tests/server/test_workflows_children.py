@@ -204,7 +204,7 @@ def test_continue_as_new_starts_a_new_run_with_type_defaults(flow):  # type: ign
                       workflowType={"name": "wf", "version": "1"}) == "WorkflowExecutionAlreadyStartedFault"
     # Signal without a runId reaches the open (new) run.
     flow.swf.signal_workflow_execution(domain=flow.domain, workflowId=old["workflowId"], signalName="s")
-    assert flow.types(new)[-1] == "WorkflowExecutionSignaled"
+    assert flow.types(new)[-2:] == ["WorkflowExecutionSignaled", "DecisionTaskScheduled"]
     runs = flow.swf.list_closed_workflow_executions(
         domain=flow.domain, startTimeFilter={"oldestDate": 0}, executionFilter={"workflowId": old["workflowId"]})
     assert [i["execution"] for i in runs["executionInfos"]] == [old]

@@ -39,17 +39,18 @@ def test_signals_during_a_started_task_yield_exactly_one_new_task(flow):  # type
     execution, task = flow.run_to_first_decision()
     _signal(flow, execution, "s1")
     _signal(flow, execution, "s2", input="two")
+    # as SWF: the next task is recorded at once, and handed out only once the started one completes
     assert flow.types(execution) == [
         "WorkflowExecutionStarted", "DecisionTaskScheduled", "DecisionTaskStarted",
-        "WorkflowExecutionSignaled", "WorkflowExecutionSignaled"]
+        "WorkflowExecutionSignaled", "DecisionTaskScheduled", "WorkflowExecutionSignaled"]
     assert flow.describe(execution)["openCounts"]["openDecisionTasks"] == 1
-    assert _pending_decisions(flow) == 0  # the started task is not waiting in the list
+    assert _pending_decisions(flow) == 0  # neither task is waiting in the list
     flow.decide(task)
     types = flow.types(execution)
-    assert types[5:] == ["DecisionTaskCompleted", "DecisionTaskScheduled"], types
+    assert types[6:] == ["DecisionTaskCompleted"], types
     assert _pending_decisions(flow) == 1
     _signal(flow, execution, "s3")  # merges into the scheduled task
-    assert flow.types(execution)[-2:] == ["DecisionTaskScheduled", "WorkflowExecutionSignaled"]
+    assert flow.types(execution)[-2:] == ["DecisionTaskCompleted", "WorkflowExecutionSignaled"]
     assert _pending_decisions(flow) == 1
     assert flow.describe(execution)["openCounts"]["openDecisionTasks"] == 1
     task = flow.poll_decision()
@@ -82,11 +83,14 @@ def test_many_activity_completions_during_one_task_yield_one_new_task(flow):  # 
     for w in workers:
         flow.swf.respond_activity_task_completed(taskToken=w["taskToken"], result=w["activityId"])
     types = flow.types(execution)
-    assert types.count("DecisionTaskScheduled") == 2 and types[-1] == "ActivityTaskCompleted", types
+    # as SWF: the first completion records the next task at once; the other four join it
+    assert types.count("DecisionTaskScheduled") == 3 and types[-1] == "ActivityTaskCompleted", types
+    last_scheduled = len(types) - 1 - types[::-1].index("DecisionTaskScheduled")
+    assert last_scheduled == types.index("ActivityTaskCompleted") + 1, types
     assert flow.describe(execution)["openCounts"]["openDecisionTasks"] == 1
     flow.decide(task)
     types = flow.types(execution)
-    assert types[-2:] == ["DecisionTaskCompleted", "DecisionTaskScheduled"]
+    assert types[-1] == "DecisionTaskCompleted"
     assert types.count("ActivityTaskCompleted") == 5 and types.count("DecisionTaskScheduled") == 3
 
 
@@ -108,8 +112,8 @@ def test_close_decision_fails_with_unhandled_decision(flow, decision_type, attri
     events = flow.history(execution)
     assert [e["eventType"] for e in events] == [
         "WorkflowExecutionStarted", "DecisionTaskScheduled", "DecisionTaskStarted", "WorkflowExecutionSignaled",
-        "DecisionTaskCompleted", "ActivityTaskScheduled", failed_type, "DecisionTaskScheduled"]
-    assert flow.attrs(events[6]) == {"cause": "UNHANDLED_DECISION", "decisionTaskCompletedEventId": 5}
+        "DecisionTaskScheduled", "DecisionTaskCompleted", "ActivityTaskScheduled", failed_type]
+    assert flow.attrs(events[7]) == {"cause": "UNHANDLED_DECISION", "decisionTaskCompletedEventId": 6}
     info = flow.describe(execution)["executionInfo"]
     assert info["executionStatus"] == "OPEN"
     task = flow.poll_decision()
@@ -302,7 +306,8 @@ def test_signal_with_and_without_input(flow):  # type: ignore[no-untyped-def]
                                        runId=execution["runId"], signalName="data", input="payload")
     events = flow.history(execution)
     signaled = [flow.attrs(e) for e in events if e["eventType"] == "WorkflowExecutionSignaled"]
-    assert signaled == [{"signalName": "plain"}, {"signalName": "data", "input": "payload"}]
+    assert signaled == [{"signalName": "plain", "externalInitiatedEventId": 0},
+                        {"signalName": "data", "input": "payload", "externalInitiatedEventId": 0}]
     assert [e["eventType"] for e in events] == [
         "WorkflowExecutionStarted", "DecisionTaskScheduled", "WorkflowExecutionSignaled", "WorkflowExecutionSignaled"]
 

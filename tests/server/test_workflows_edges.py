@@ -73,8 +73,10 @@ def test_unhandled_decision_triggers(flow, trigger):  # type: ignore[no-untyped-
         flow.swf.request_cancel_workflow_execution(domain=flow.domain, workflowId=execution["workflowId"])
     flow.complete(task)
     events = flow.history(execution)
-    assert [e["eventType"] for e in events[-2:]] == ["CompleteWorkflowExecutionFailed", "DecisionTaskScheduled"]
-    assert flow.attrs(events[-2])["cause"] == "UNHANDLED_DECISION"
+    # the trigger recorded the next decision task at once (as SWF), before the completion
+    assert [e["eventType"] for e in events[-3:]] == [
+        "DecisionTaskScheduled", "DecisionTaskCompleted", "CompleteWorkflowExecutionFailed"]
+    assert flow.attrs(events[-1])["cause"] == "UNHANDLED_DECISION"
 
 
 def test_non_decider_events_do_not_make_close_unhandled(flow):  # type: ignore[no-untyped-def]
