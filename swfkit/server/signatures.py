@@ -4,13 +4,19 @@ By default the server accepts any signature, as local development services do.
 """
 from __future__ import annotations
 
+import calendar
 import hashlib
 import hmac
 import re
+import time
 from typing import Dict, Mapping, Optional
 
 from swfkit.exceptions import (IncompleteSignatureException, InvalidSignatureException,
                                MissingAuthenticationTokenException, UnrecognizedClientException)
+
+#: How far a request's X-Amz-Date may be from the server's clock, as AWS allows (seconds).
+MAX_CLOCK_SKEW = 15 * 60
+AMZ_DATE = "%Y%m%dT%H%M%SZ"
 
 AUTH = re.compile(r"^AWS4-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*"
                   r"Signature=([0-9a-f]{64})\s*$")
@@ -20,10 +26,43 @@ def _hmac(key: bytes, text: str) -> bytes:
     return hmac.new(key, text.encode(), hashlib.sha256).digest()
 
 
-def verify(keys: Mapping[str, str], method: str, path: str, headers: Mapping[str, str], body: bytes) -> None:
+def _amz_time(seconds: float) -> str:
+    return time.strftime(AMZ_DATE, time.gmtime(seconds))
+
+
+def check_date(amz_date: str, now: float) -> None:
+    """Refuse a request signed more than 15 minutes from ``now``, so a captured one can't be replayed.
+
+    Raises:
+        IncompleteSignatureException: no usable X-Amz-Date.
+        InvalidSignatureException: the date is too far in the past or the future (AWS's words).
+    """
+    try:
+        signed = calendar.timegm(time.strptime(amz_date, AMZ_DATE))
+    except ValueError:
+        raise IncompleteSignatureException("Authorization header requires existence of a valid "
+                                           "'X-Amz-Date' header (yyyyMMdd'T'HHmmss'Z')",
+                                           status_code=403) from None
+    if signed < now - MAX_CLOCK_SKEW:
+        raise InvalidSignatureException(
+            "Signature expired: %s is now earlier than %s (%s - 15 min.)"
+            % (amz_date, _amz_time(now - MAX_CLOCK_SKEW), _amz_time(now)), status_code=403)
+    if signed > now + MAX_CLOCK_SKEW:
+        raise InvalidSignatureException(
+            "Signature not yet current: %s is still later than %s (%s + 15 min.)"
+            % (amz_date, _amz_time(now + MAX_CLOCK_SKEW), _amz_time(now)), status_code=403)
+
+
+def verify(keys: Mapping[str, str], method: str, path: str, headers: Mapping[str, str], body: bytes,
+           now: Optional[float] = None) -> None:
     """Check the request's SigV4 signature against ``keys`` (access key id -> secret key).
 
-    Raises the SWF error a real endpoint answers with when the signature is missing or wrong.
+    Args:
+        now: the wall clock in epoch seconds (default: ``time.time()``; never a test's manual
+            clock, which moves for timeouts, not for signatures).
+
+    Raises the SWF error a real endpoint answers with when the signature is missing, wrong or
+    signed more than 15 minutes from now.
     """
     lowered: Dict[str, str] = {k.lower(): v for k, v in headers.items()}
     auth: Optional[str] = lowered.get("authorization")
@@ -43,6 +82,7 @@ def verify(keys: Mapping[str, str], method: str, path: str, headers: Mapping[str
         raise UnrecognizedClientException("The security token included in the request is invalid.",
                                           status_code=403)
     amz_date = lowered.get("x-amz-date", "")
+    check_date(amz_date, time.time() if now is None else now)
     names = signed_headers.split(";")
     if "host" not in names or any(name not in lowered for name in names):
         raise IncompleteSignatureException("Signed headers are missing from the request", status_code=403)
