@@ -12,9 +12,10 @@ import contextlib
 import logging
 import os
 import sys
-from typing import TYPE_CHECKING, Iterator, List, Optional, TextIO
+from typing import TYPE_CHECKING, Iterator, List, Optional, Sequence, TextIO
 
 from swfkit import __version__
+from swfkit.cli import redaction
 from swfkit.cli.connection import endpoint_url
 from swfkit.cli.failure_lines import EXIT_FAULT, EXIT_USAGE, describe_failure
 
@@ -99,8 +100,9 @@ _CHATTY_LIBRARIES = ("botocore", "urllib3")
 
 
 @contextlib.contextmanager
-def logging_to_stderr(level_name: Optional[str]) -> Iterator[None]:
-    """While inside, log to stderr at ``level_name`` (or ``LOG_LEVEL``, default WARNING).
+def logging_to_stderr(level_name: Optional[str], secrets: Sequence[str] = ()) -> Iterator[None]:
+    """While inside, log to stderr at ``level_name`` (or ``LOG_LEVEL``, default WARNING), with
+    ``secrets`` (and security-token headers) masked in every line.
 
     The root logger is put back as it was on the way out, so calling :func:`main` from Python
     (tests, embedding) leaves the caller's logging untouched.
@@ -113,6 +115,7 @@ def logging_to_stderr(level_name: Optional[str]) -> Iterator[None]:
     root = logging.getLogger()
     handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    handler.addFilter(redaction.SecretMask(secrets))
     # botocore and urllib3 chatter at INFO ("Found credentials..."); only DEBUG shows them.
     quieted = [logging.getLogger(name) for name in _CHATTY_LIBRARIES] if level > logging.DEBUG else []
     previous = [(root, root.level)] + [(logger, logger.level) for logger in quieted]
@@ -149,8 +152,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     for name, default in COMMON_DEFAULTS.items():
         if not hasattr(args, name):
             setattr(args, name, default)
-    with logging_to_stderr(args.log_level):
-        log.debug("swfkit %s: %s", args.command, {k: v for k, v in vars(args).items() if k != "handler"})
+    secrets = redaction.secrets_in(sys.argv[1:] if argv is None else argv, os.environ)
+    with logging_to_stderr(args.log_level, secrets):
+        shown = {k: v for k, v in vars(args).items() if k != "handler"}
+        shown["server_argv"] = redaction.redact_argv(extra)  # never a --credentials secret
+        log.debug("swfkit %s: %s", args.command, shown)
         return _dispatch(args)
 
 

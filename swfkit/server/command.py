@@ -32,7 +32,7 @@ def _keys(args: argparse.Namespace) -> Optional[Dict[str, str]]:
     for pair in args.credentials:
         key_id, sep, secret = pair.partition(":")
         if not sep or not key_id or not secret:
-            raise ValueError("--credentials must be KEY_ID:SECRET, got %r" % pair.split(":")[0])
+            raise ValueError("--credentials must be KEY_ID:SECRET (value not shown: it may hold a secret)")
         keys[key_id] = secret
     if not keys and os.environ.get("AWS_ACCESS_KEY_ID") and os.environ.get("AWS_SECRET_ACCESS_KEY"):
         keys[os.environ["AWS_ACCESS_KEY_ID"]] = os.environ["AWS_SECRET_ACCESS_KEY"]
