@@ -26,9 +26,8 @@ TARGET_DIR = ROOT / "swfkit" / "layer1"
 
 
 def load_docs() -> dict:
-    import botocore
-
-    path = os.path.join(os.path.dirname(botocore.__file__), "data", "swf", "2012-01-25", "service-2.json.gz")
+    # the committed copy tools/generate_spec.py works from: the same output on any botocore
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "swf_model", "service-2.json.gz")
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         return json.load(handle)
 
