@@ -1,4 +1,4 @@
-"""Layers import only downward (DEVELOPERS.md): a walk over every module's imports keeps it so."""
+"""Layers import only downward (the ``ALLOWED`` table below is the rule): a walk over every module's imports keeps it so."""
 from __future__ import annotations
 
 import ast

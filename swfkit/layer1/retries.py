@@ -2,7 +2,8 @@
 
 Retried: throttling (``ThrottlingException`` and its aliases), any 5xx answer, and failures to get
 an answer at all (connection refused/reset, timeouts). Waits are capped exponential backoff with
-full jitter: ``uniform(0, min(cap, base * 2 ** retry))``.
+full jitter: ``uniform(0, min(cap, base * 2 ** (retry - 1)))`` before retry number ``retry``
+(1 for the first), so the first ceiling is ``base``.
 """
 from __future__ import annotations
 
