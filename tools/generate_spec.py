@@ -19,7 +19,7 @@ import os
 import re
 import shutil
 import sys
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 MODEL_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "swf_model")
 MODEL_FILES = ("service-2.json.gz", "paginators-1.json")
@@ -52,11 +52,29 @@ def digests(model_dir: str) -> Dict[str, str]:
     return result
 
 
-def source() -> Dict[str, object]:
+def source() -> Dict[str, Any]:
     """``tools/swf_model/SOURCE.json``: the botocore version and digests of the committed model."""
     with open(os.path.join(MODEL_DIR, "SOURCE.json")) as handle:
-        value: Dict[str, object] = json.load(handle)
+        value: Dict[str, Any] = json.load(handle)
     return value
+
+
+def installed_model_difference(installed_dir: Optional[str] = None) -> Optional[str]:
+    """A line saying how the installed botocore's SWF model differs from the committed one, or None.
+
+    Args:
+        installed_dir: where the installed model is (default: the installed botocore's).
+    """
+    import botocore
+
+    installed = digests(installed_dir or installed_model_dir())
+    recorded = source()
+    if installed == recorded["sha256"]:
+        return None
+    changed = sorted(name for name, digest in installed.items() if recorded["sha256"].get(name) != digest)
+    return ("botocore %s ships another SWF model (%s) than the one swfkit/spec was generated from (botocore %s): "
+            "run python tools/generate_spec.py --refresh-from-botocore and review the diff"
+            % (botocore.__version__, ", ".join(changed), recorded["botocore"]))
 
 
 def refresh_from_botocore() -> None:
