@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..history import ExecutionState, History
 from ..history.execution_history import decision_task_pages
@@ -21,12 +21,16 @@ __all__ = ["RunCache", "decision_history"]
 
 @dataclass(frozen=True)
 class _Run:
-    events: List[Mapping[str, Any]]
+    history: History
     state: ExecutionState
 
 
 class RunCache:
-    """Events and folded state of the last decision per run, least recently used out first.
+    """History and folded state of the last decision per run, least recently used out first.
+
+    A run is taken out while its next decision task is read (so a failure there drops it) and kept
+    again afterwards; the history's event list and the state move from one decision to the next
+    without being copied, which keeps a decision's cost to its new events.
 
     Args:
         max_events: bound on the events held over all runs (a run longer than this is not kept).
@@ -34,24 +38,26 @@ class RunCache:
 
     def __init__(self, max_events: int = 200_000) -> None:
         self.max_events = max_events
-        self._runs: "OrderedDict[str, _Run]" = OrderedDict()
+        self._runs: "OrderedDict[str, Tuple[_Run, int]]" = OrderedDict()
         self._events = 0
 
     def take(self, run_id: str) -> Optional[_Run]:
-        run = self._runs.pop(run_id, None)
-        if run is not None:
-            self._events -= len(run.events)
-        return run
+        entry = self._runs.pop(run_id, None)
+        if entry is None:
+            return None
+        self._events -= entry[1]
+        return entry[0]
 
-    def keep(self, run_id: str, events: List[Mapping[str, Any]], state: ExecutionState) -> None:
+    def keep(self, run_id: str, history: History, state: ExecutionState) -> None:
         self.take(run_id)
-        if len(events) > self.max_events or not state.is_open:
+        count = len(history.raw_events)
+        if count > self.max_events or not state.is_open:
             return
-        self._runs[run_id] = _Run(events, state.copy())  # a copy: decide() may change the one it got
-        self._events += len(events)
+        self._runs[run_id] = (_Run(history, state), count)
+        self._events += count
         while self._events > self.max_events:
-            _, evicted = self._runs.popitem(last=False)
-            self._events -= len(evicted.events)
+            _, (_, evicted) = self._runs.popitem(last=False)
+            self._events -= evicted
 
     def __len__(self) -> int:
         return len(self._runs)
@@ -60,6 +66,9 @@ class RunCache:
 def decision_history(layer1: Any, page: Dict[str, Any], poll: Dict[str, Any], cache: Optional[RunCache],
                      domain: str) -> Tuple[History, ExecutionState]:
     """The complete history of the task whose first page is ``page``, and its folded state.
+
+    With a cache, the state returned is the one the run's next decision continues from (it is
+    folded further in place): ``decide`` must treat it as read-only.
 
     Args:
         layer1: the client that polled.
@@ -78,21 +87,15 @@ def decision_history(layer1: Any, page: Dict[str, Any], poll: Dict[str, Any], ca
     if first_id <= 1 or cache is None:
         history = History(decision_task_pages(layer1, page, poll), task=page)
         state = history.fold()
-    elif run is not None and first_id <= run.state.last_event_id + 1 and len(run.events) >= first_id - 1:
-        prefix = {"events": run.events[: first_id - 1]}
-        history = History(_chain(prefix, decision_task_pages(layer1, page, poll)), task=page)
-        state = history.fold(run.state)
+    elif run is not None and first_id <= run.state.last_event_id + 1 == len(run.history.raw_events) + 1:
+        history = History.continuing(run.history, decision_task_pages(layer1, page, poll), task=page)
+        state = history.fold(run.state, copy=False)
     else:  # a partial page we cannot complete from memory: read the run's history from the start
         history = History([{"events": _full_events(layer1, domain, execution, started)}], task=page)
         state = history.fold()
     if cache is not None:
-        cache.keep(run_id, history.raw_events, state)
+        cache.keep(run_id, history, state)
     return history, state
-
-
-def _chain(first: Mapping[str, Any], rest: Iterator[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
-    yield first
-    yield from rest
 
 
 def _full_events(layer1: Any, domain: str, execution: Dict[str, str], started: int) -> List[Mapping[str, Any]]:

@@ -52,7 +52,9 @@ class DecisionTask:
         started_event_id: id of this task's DecisionTaskStarted event.
         previous_started_event_id: id of the DecisionTaskStarted of the last *completed* decision (0 at first).
         history: every event of the execution up to this task.
-        state: the history folded into an ``ExecutionState``.
+        state: the history folded into an ``ExecutionState``. It is the decider's own: the run's
+            next decision folds its new events into the same object, so take ``state.copy()`` to
+            keep a snapshot beyond ``decide``.
         new_events: the events after ``previous_started_event_id``.
     """
 

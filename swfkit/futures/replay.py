@@ -9,7 +9,6 @@ point goes out in one response. Returning completes the execution, raising fails
 from __future__ import annotations
 
 import bisect
-import gc
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Tuple
 
@@ -23,6 +22,7 @@ from swfkit.decisions import (
 )
 from swfkit.exceptions import NonDeterministicWorkflowError
 from swfkit.futures import ids
+from swfkit.history.collection_pause import collection_paused
 from swfkit.futures.definitions import definition_of
 from swfkit.futures.determinism import mismatch
 from swfkit.futures.errors import (
@@ -154,14 +154,8 @@ class ReplayContext(Requests):
         # futures next to a large, long-lived state, and full collections rescanning that state made
         # replaying 20,000 activities 2.5x slower per activity than 1,000. Reference counting still frees
         # everything as usual; collection resumes (if it was on) as soon as the replay ends.
-        paused = gc.isenabled()
-        if paused:
-            gc.disable()
-        try:
+        with collection_paused():
             close, outcome = self._run(execution.input)
-        finally:
-            if paused:
-                gc.enable()
         self._check_all_claimed()
         decisions = self.buffer.finish(close, self.current, ids.wake_timer_id(self.current))
         if close is None or not decisions or decisions[-1] is not close:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Union
 
 from swfkit.exceptions import HistoryError
+from swfkit.history.collection_pause import collection_paused
 from swfkit.history.event_base import HistoryEvent
 from swfkit.history.events import parse_event
 from swfkit.history.fold import fold as _fold
@@ -60,6 +61,20 @@ def _events_of(page: Any, number: int) -> List[Raw]:
     return events
 
 
+def _prefix(events: List[Raw], count: int) -> Iterator[Raw]:
+    """One page of the first ``count`` of ``events``, sliced only when it is read."""
+    yield {"events": events[:count]}
+
+
+def _after(pages: Iterable[Any], last_id: int) -> Iterator[Any]:
+    """``pages`` without the events up to ``last_id`` (those a continued history already holds)."""
+    for page in pages:
+        events = page.get("events") if isinstance(page, Mapping) else None
+        if isinstance(events, list) and events and events[0].get("eventId", 0) <= last_id:
+            page = dict(page, events=[event for event in events if event.get("eventId", 0) > last_id])
+        yield page
+
+
 class History:
     """The events of one workflow execution run, in ascending event id order.
 
@@ -101,6 +116,25 @@ class History:
         """A history over page dicts (GetWorkflowExecutionHistory / PollForDecisionTask
         responses), read from ``pages`` as events are needed."""
         return cls(pages)
+
+    @classmethod
+    def continuing(cls, previous: "History", pages: Iterable[Any], *,
+                   task: Optional[Mapping[str, Any]] = None) -> "History":
+        """A history made of ``previous``'s events followed by those of ``pages`` that come after
+        them, sharing ``previous``'s storage instead of copying it.
+
+        This is how a decider continues a run it decided before: the new task's pages start at or
+        before the event after ``previous``'s last (``startAtPreviousStartedEvent``); events the
+        pages repeat are skipped. ``previous`` stays readable and keeps its own events: it copies
+        them out of the shared storage only if it is read again.
+        """
+        raw, typed = previous._read_all(), previous._typed
+        count = len(raw)
+        last_id = raw[-1].get("eventId", count) if raw else 0
+        previous._raw, previous._typed, previous._pages = [], [], _prefix(raw, count)
+        history = cls(_after(pages, last_id), task=task)
+        history._raw, history._typed = raw, typed
+        return history
 
     @classmethod
     def for_decision_task(cls, layer1: Any, task: Mapping[str, Any], *, domain: str,
@@ -231,22 +265,31 @@ class History:
             start = 0
         return [self._typed_at(index) for index in range(start, len(raw))]
 
-    def fold(self, state: Optional[ExecutionState] = None) -> ExecutionState:
+    def fold(self, state: Optional[ExecutionState] = None, *, copy: bool = True) -> ExecutionState:
         """Fold the whole history into an ``ExecutionState``.
 
         With ``state`` (e.g. the state of the previous decision task of the same run), only the
-        events after ``state.last_event_id`` are applied, to a copy of it.
+        events after ``state.last_event_id`` are applied: to a copy of it, or with ``copy=False``
+        to ``state`` itself (what a decider that owns the state does, so that a decision costs
+        only its new events).
         """
         raw = self._read_all()
+        with collection_paused():
+            return self._fold(raw, state, copy)
+
+    def _fold(self, raw: List[Raw], state: Optional[ExecutionState], copy: bool) -> ExecutionState:
         if state is None:
             result = ExecutionState()
             result.apply_raw(raw)  # the fast path: wire dicts straight into the fold
             return result
         start = self._locate(state.last_event_id + 1)
         if start is None:
-            return _fold(raw, state)  # nothing new, or ids not contiguous: let fold sort it out
-        result = state.copy()
-        result.apply_raw(raw[start:] if start else raw)
+            if copy:
+                return _fold(raw, state)  # nothing new, or ids not contiguous: let fold sort it out
+            state.apply_raw(event for event in raw if event.get("eventId", 0) > state.last_event_id)
+            return state
+        result = state.copy() if copy else state
+        result.apply_raw(raw[start:] if start else raw)  # a slice of the new events only
         return result
 
     def __repr__(self) -> str:

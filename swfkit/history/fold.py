@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Optional, Union
 
+from swfkit.history.collection_pause import collection_paused
 from swfkit.history.event_base import HistoryEvent
 from swfkit.history.state import ExecutionState
 
@@ -25,5 +26,6 @@ def fold(events: Iterable[Union[HistoryEvent, Mapping[str, Any]]],
     raws = (event.raw if isinstance(event, HistoryEvent) else event for event in events)
     if skip_through:
         raws = (raw for raw in raws if raw.get("eventId", 0) > skip_through)
-    result.apply_raw(raws)
+    with collection_paused():
+        result.apply_raw(raws)
     return result
