@@ -1,0 +1,193 @@
+"""A flow as a futures workflow: the DAG walk the decider replays, and its action activities.
+
+``FlowProgram(flow)`` builds, once per flow (and log directory):
+
+- ``workflow_class``: an ``@futures.workflow`` named ``flow.<name>``. Its input is the run's plan
+  (which steps to run, which count as completed by earlier runs, the context, ``max_parallel``).
+  It starts every step whose dependencies completed, up to ``max_parallel`` at once; within a step
+  it submits the pre actions in order, then main, then post, each after the previous completed. A
+  failed action fails its step, its descendants are skipped, independent branches finish, and the
+  run then fails naming its failed steps. Step progress is recorded in ``step.<name>`` markers.
+- one ``ActionActivity`` per (step, action): the action's activity type and retry policy, with
+  ``control = "<step>/<action>"`` so a history tells which step and action each activity was.
+- ``register(worker)``: the handlers a worker runs for the action types on its task list.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any, Dict, List, Optional, Set, Tuple
+
+from swfkit import futures
+from swfkit.actors import ActivityTypeRegistration, Worker
+from swfkit.flows.action_runner import run_action
+from swfkit.flows.definition import Action, Flow, Step
+from swfkit.flows.flow_names import action_control, step_marker
+from swfkit.futures import Activity, FutureError
+
+__all__ = ["ActionActivity", "FlowProgram", "program_for"]
+
+MAX_REASON = 256
+
+
+class ActionActivity(Activity):
+    """An action's activity: the action's type, timeouts and retry policy, scheduled with a
+    ``control`` naming the step and the action."""
+
+    def __init__(self, func: Any, registration: ActivityTypeRegistration, *, control: str, retry: int,
+                 backoff: Optional[float]) -> None:
+        super().__init__(func, registration, retry=retry, backoff=backoff, idempotent=False, serializer=futures.JSON)
+        self.control = control
+
+    def schedule_options(self) -> Dict[str, Any]:
+        options = super().schedule_options()
+        options["control"] = self.control
+        return options
+
+
+class FlowProgram:
+    """The futures workflow and activities that run ``flow`` (see the module docstring).
+
+    Args:
+        flow: the ``Flow``. log_dir: where actions run here write their log files (None: none).
+    """
+
+    def __init__(self, flow: Flow, log_dir: Optional[str] = None) -> None:
+        self.flow, self.log_dir = flow, log_dir
+
+        def dispatch(context: Any, meta: Dict[str, Any]) -> Any:
+            return run_action(flow, meta, context, log_dir)
+        dispatch.__qualname__ = dispatch.__name__ = "flow_%s_action" % flow.name.replace("-", "_")
+        self.dispatch = dispatch
+        self.object_type = ActivityTypeRegistration(
+            "flow.%s" % flow.name, flow.version, task_list=flow.activity_task_list,
+            description="run(context) actions of flow %s" % flow.name)
+        self.activities: Dict[Tuple[str, str], ActionActivity] = {}
+        for step in flow.steps.values():
+            for action in step.actions:
+                self.activities[(step.name, action.name)] = self._activity(step, action)
+        self.workflow_class = self._workflow_class()
+
+    def _activity(self, step: Step, action: Action) -> ActionActivity:
+        control = action_control(step.name, action.name)
+        if action.is_activity:
+            user: Activity = action.target
+            declared = user.swfkit_activity.task_list
+            registration = dataclasses.replace(
+                user.swfkit_activity, task_list=step.task_list or declared or self.flow.activity_task_list)
+            return ActionActivity(self.dispatch, registration, control=control, retry=user.retry, backoff=user.backoff)
+        registration = dataclasses.replace(self.object_type, task_list=step.task_list or self.flow.activity_task_list,
+                                           start_to_close_timeout=step.timeout)
+        return ActionActivity(self.dispatch, registration, control=control, retry=step.retry, backoff=step.backoff)
+
+    @property
+    def task_lists(self) -> List[str]:
+        """Every task list the flow's actions go to, sorted."""
+        return sorted({str(a.swfkit_activity.task_list) for a in self.activities.values()})
+
+    def activity_types(self) -> List[ActivityTypeRegistration]:
+        """One registration per action type (for ``ensure_registered``)."""
+        found: Dict[Tuple[str, str], ActivityTypeRegistration] = {}
+        for act in self.activities.values():
+            found.setdefault((act.name, act.version), act.swfkit_activity)
+        return list(found.values())
+
+    def register(self, worker: Worker) -> Worker:
+        """Add to ``worker`` the handlers of the action types scheduled on its task list; returns it."""
+        done: Set[Tuple[str, str]] = set()
+        for act in self.activities.values():
+            if act.swfkit_activity.task_list == worker.task_list and (act.name, act.version) not in done:
+                done.add((act.name, act.version))
+                act.register(worker)
+        return worker
+
+    def _workflow_class(self) -> Any:
+        program = self
+
+        class FlowRun:
+            def run(self, plan: Dict[str, Any]) -> Dict[str, Any]:
+                return walk(self, program, plan)
+
+        FlowRun.__name__ = FlowRun.__qualname__ = "FlowRun_%s" % self.flow.name.replace("-", "_")
+        return futures.workflow(name="flow.%s" % self.flow.name, version=self.flow.version,
+                                task_list=self.flow.task_list, activity_task_list=self.flow.activity_task_list,
+                                execution_start_to_close_timeout=self.flow.execution_timeout,
+                                task_start_to_close_timeout=60)(FlowRun)
+
+
+def walk(wf: Any, program: FlowProgram, plan: Dict[str, Any]) -> Dict[str, Any]:
+    """The flow run's workflow code (replayed on every decision; deterministic by construction)."""
+    flow = program.flow
+    timeperiod, context = plan["timeperiod"], plan.get("context")
+    selected = plan.get("steps")
+    todo = set(flow.order if selected is None else selected)
+    done = set(plan.get("inherited") or ())
+    max_parallel = plan.get("max_parallel") or 0
+    states: Dict[str, str] = {}
+    failed: Dict[str, str] = {}
+    waiting = [s for s in flow.order if s in todo]
+    running: Dict[str, List[Any]] = {}  # step -> [action index, future]
+
+    def submit(step: str, index: int) -> Any:
+        action = flow.steps[step].actions[index]
+        meta = {"timeperiod": timeperiod, "step": step, "action": action.name}
+        return wf.submit(program.activities[(step, action.name)], context, meta)
+
+    while True:
+        still = []
+        for name in waiting:
+            deps = flow.steps[name].depends_on
+            blocked = [d for d in deps if states.get(d) in ("failed", "skipped") or (d not in todo and d not in done)]
+            if blocked:
+                states[name] = "skipped"
+                wf.record_marker(step_marker(name), {"state": "skipped", "because": blocked})
+            elif all(d in done for d in deps) and (not max_parallel or len(running) < max_parallel):
+                wf.record_marker(step_marker(name), {"state": "started"})
+                running[name] = [0, submit(name, 0)]
+            else:
+                still.append(name)
+        waiting = still
+        if not running:
+            break
+        ready, _ = futures.wait([entry[1] for entry in running.values()], return_when=futures.FIRST_COMPLETED)
+        ready_ids = {id(f) for f in ready}
+        for name in list(running):
+            index, future = running[name]
+            if id(future) not in ready_ids:
+                continue
+            actions = flow.steps[name].actions
+            try:
+                future.result()
+            except FutureError as err:
+                del running[name]
+                states[name] = "failed"
+                failed[name] = "%s action %s: %s" % (actions[index].kind, actions[index].name, err)
+                wf.record_marker(step_marker(name), {"state": "failed", "action": actions[index].name,
+                                                     "reason": str(err)[:1000]})
+                continue
+            if index + 1 < len(actions):
+                running[name] = [index + 1, submit(name, index + 1)]
+            else:
+                del running[name]
+                states[name] = "completed"
+                done.add(name)
+                wf.record_marker(step_marker(name), {"state": "completed"})
+    if failed:
+        reason = "flow %s failed: steps %s" % (flow.name, ", ".join(failed))
+        if len(reason) > MAX_REASON:
+            reason = reason[:MAX_REASON - 3] + "..."
+        wf.fail(reason, json.dumps({"failed": failed}, sort_keys=True))
+    return {"completed": sum(1 for s in states.values() if s == "completed"),
+            "skipped": sum(1 for s in states.values() if s == "skipped")}
+
+
+_PROGRAMS: Dict[Tuple[int, Optional[str]], FlowProgram] = {}
+
+
+def program_for(flow: Flow, log_dir: Optional[str] = None) -> FlowProgram:
+    """The ``FlowProgram`` of ``flow`` (built once per flow object and log directory)."""
+    key = (id(flow), log_dir)
+    program = _PROGRAMS.get(key)
+    if program is None or program.flow is not flow:
+        program = _PROGRAMS[key] = FlowProgram(flow, log_dir)
+    return program
