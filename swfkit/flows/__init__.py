@@ -27,7 +27,7 @@ from swfkit.flows.action_runner import ActionLog, action_log
 from swfkit.flows.definition import Action, Flow, Step
 from swfkit.flows.dot_graph import to_dot
 from swfkit.flows.engine import Engine
-from swfkit.flows.errors import FlowAlreadyRunning, FlowDefinitionError, FlowError, FlowRefused
+from swfkit.flows.flow_errors import FlowAlreadyRunning, FlowDefinitionError, FlowError, FlowRefused
 from swfkit.flows.flow_names import workflow_id
 from swfkit.flows.flow_state import ActionState, FlowState, StepState, fold_flow
 from swfkit.flows.flow_workflow import FlowProgram, program_for

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from swfkit.flows.errors import FlowDefinitionError
+from swfkit.flows.flow_errors import FlowDefinitionError
 from swfkit.futures import Activity
 
 __all__ = ["Action", "Step", "Flow", "check_name", "NAME_RULE"]

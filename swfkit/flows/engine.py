@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Optional, Union
 
 from swfkit.flows.definition import Flow
-from swfkit.flows.errors import FlowError
+from swfkit.flows.flow_errors import FlowError
 from swfkit.flows.flow_names import check_timeperiod
 from swfkit.flows.flow_state import FlowState
 from swfkit.flows.local_runs import LocalRuns

@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional
 
 from swfkit.exceptions import ValidationError
 from swfkit.flows.definition import Flow
-from swfkit.flows.errors import FlowAlreadyRunning, FlowRefused
+from swfkit.flows.flow_errors import FlowAlreadyRunning, FlowRefused
 from swfkit.flows.flow_state import FlowState
 
 __all__ = ["OPERATIONS", "plan_run"]

@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterator, List, Optional
 from swfkit.actors import Worker, ensure_registered
 from swfkit.exceptions import WorkflowExecutionAlreadyStartedFault
 from swfkit.flows.definition import Flow
-from swfkit.flows.errors import FlowAlreadyRunning, FlowError
+from swfkit.flows.flow_errors import FlowAlreadyRunning, FlowError
 from swfkit.flows.flow_names import workflow_id
 from swfkit.flows.flow_state import FlowState, fold_flow, not_run
 from swfkit.flows.flow_workflow import FlowProgram, program_for
