@@ -56,6 +56,7 @@ class Engine:
         if not isinstance(flow, Flow):
             raise FlowError("%s: flow: expected a swfkit.flows.Flow, got %r" % (operation, flow))
         check_timeperiod(timeperiod)
+        self.backend.prepare(flow)
         previous = self.backend.latest(flow, timeperiod)
         plan = plan_run(operation, flow, timeperiod, previous, step=step, context=context,
                         max_parallel=self.max_parallel)

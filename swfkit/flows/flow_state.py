@@ -193,6 +193,7 @@ def fold_flow(flow: Flow, events: Sequence[Mapping[str, Any]], *, timeperiod: st
                     continue
                 mark = marks.setdefault(name[len(STEP_MARKER_PREFIX):], {})
                 mark["state"] = details.get("state")
+                mark["action"] = details.get("action")
                 if details.get("state") == "started":
                     mark["started"] = event["eventTimestamp"]
                 else:
@@ -234,6 +235,9 @@ def fold_flow(flow: Flow, events: Sequence[Mapping[str, Any]], *, timeperiod: st
             if acc is None:
                 if state == "completed" and mark is None:
                     action_state = "completed"  # by an earlier run
+                elif state == "failed" and mark is not None and mark.get("action") == action.name:
+                    action_states.append(ActionState(action.name, action.kind, "failed", reason=step_reason))
+                    continue  # SWF refused to schedule it (no ActivityTaskScheduled event)
                 else:
                     action_state = "skipped" if state in ("failed", "skipped") or closed else "pending"
                 action_states.append(ActionState(action.name, action.kind, action_state))

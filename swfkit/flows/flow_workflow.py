@@ -61,7 +61,8 @@ class FlowProgram:
         self.dispatch = dispatch
         self.object_type = ActivityTypeRegistration(
             "flow.%s" % flow.name, flow.version, task_list=flow.activity_task_list,
-            description="run(context) actions of flow %s" % flow.name)
+            schedule_to_start_timeout="NONE", start_to_close_timeout=3600, schedule_to_close_timeout="NONE",
+            heartbeat_timeout="NONE", description="run(context) actions of flow %s" % flow.name)
         self.activities: Dict[Tuple[str, str], ActionActivity] = {}
         for step in flow.steps.values():
             for action in step.actions:

@@ -26,6 +26,9 @@ class LocalRuns:
         self.runs: Dict[Tuple[str, str], List[Tuple[str, List[Dict[str, Any]]]]] = {}
         self._count = 0
 
+    def prepare(self, flow: Flow) -> None:
+        """Nothing to prepare in-process (SWF registers types here)."""
+
     def latest(self, flow: Flow, timeperiod: str) -> FlowState:
         """The latest run's state (``not_run`` if there is none)."""
         ident = workflow_id(flow.name, timeperiod)

@@ -56,7 +56,7 @@ def plan_run(operation: str, flow: Flow, timeperiod: str, previous: FlowState, *
         raise ValidationError("flow", "max_parallel", "must be an int >= 1 or None, got %r" % (max_parallel,))
     plan: Dict[str, Any] = {"operation": operation, "timeperiod": timeperiod, "max_parallel": max_parallel}
     if operation == "run":
-        plan.update(context=_check_context(context), steps=None, inherited={}, runs=[], continues=None)
+        plan.update(context=_check_context({} if context is None else context), steps=None, inherited={}, runs=[], continues=None)
         return plan
     if previous.status == "not_run":
         raise refuse("the flow has never run for this timeperiod; use run")

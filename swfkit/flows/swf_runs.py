@@ -15,7 +15,7 @@ import time
 from typing import Any, Dict, Iterator, List, Optional
 
 from swfkit.actors import Worker, ensure_registered
-from swfkit.exceptions import WorkflowExecutionAlreadyStartedFault
+from swfkit.exceptions import UnknownResourceFault, WorkflowExecutionAlreadyStartedFault
 from swfkit.flows.definition import Flow
 from swfkit.flows.flow_errors import FlowAlreadyRunning, FlowError
 from swfkit.flows.flow_names import workflow_id
@@ -61,6 +61,12 @@ class SWFRuns:
     # -- reading ------------------------------------------------------------------------------------
     def _latest_execution(self, ident: str) -> Optional[Dict[str, str]]:
         window = {"oldestDate": 0}
+        try:
+            return self._find(ident, window)
+        except UnknownResourceFault:  # no such domain: nothing has run there
+            return None
+
+    def _find(self, ident: str, window: Dict[str, Any]) -> Optional[Dict[str, str]]:
         for operation in ("list_open_workflow_executions", "list_closed_workflow_executions"):
             answer = getattr(self.layer1, operation)(domain=self.domain, start_time_filter=window,
                                                      execution_filter={"workflowId": ident}, maximum_page_size=1)
@@ -89,6 +95,10 @@ class SWFRuns:
         return not_run(flow, timeperiod, ident) if execution is None else self.state_of(flow, timeperiod, execution)
 
     # -- running ------------------------------------------------------------------------------------
+    def prepare(self, flow: Flow) -> None:
+        """Register the domain, the flow's workflow type and its action types (once per engine)."""
+        self.register(program_for(flow, self.log_dir))
+
     def register(self, program: FlowProgram) -> None:
         """Register the domain, the flow's workflow type and its action types (once per engine)."""
         key = (program.flow.name, program.flow.version)
