@@ -104,8 +104,8 @@ def flow_operation(args: argparse.Namespace) -> int:
     show_state(args, state)
     if state.status not in ("completed", "running"):
         sys.stdout.flush()
-        print("swfkit: flow %s %s %s: %s" % (flow.name, args.timeperiod, state.status,
-                                              state.reason or ", ".join(state.failed_steps)), file=sys.stderr)
+        why = "steps %s" % ", ".join(state.failed_steps) if state.failed_steps else state.reason
+        print("swfkit: flow %s %s %s: %s" % (flow.name, args.timeperiod, state.status, why), file=sys.stderr)
         return EXIT_FAULT
     return 0
 
