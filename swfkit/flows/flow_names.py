@@ -1,4 +1,4 @@
-"""The names a flow run uses on SWF: its workflow id, its step markers, its actions' control field.
+"""The names a flow run uses on SWF: its workflow id, its progress markers, its actions' control field.
 
 One run per (flow, timeperiod): the workflow id is ``flow.<name>.<timeperiod>``. SWF identifiers
 may not contain ``/`` (nor ``:``, ``|``, control characters), so the ``flow/<name>/<timeperiod>``
@@ -13,11 +13,12 @@ from swfkit.decisions.rules import check_shape
 from swfkit.exceptions import ValidationError
 from swfkit.flows.definition import check_name
 
-__all__ = ["workflow_id", "check_timeperiod", "STEP_MARKER_PREFIX", "step_marker", "action_control",
-           "parse_control"]
+__all__ = ["workflow_id", "check_timeperiod", "PROGRESS_MARKER", "action_control", "parse_control"]
 
-#: Step progress markers are named ``step.<step>`` (details: JSON with ``state`` and more).
-STEP_MARKER_PREFIX = "step."
+#: Step progress markers: details ``{"started": [step...], "completed": [step...],
+#: "failed": {step: {"action", "reason"}}, "skipped": {step: [the steps it waited for]}}``, one
+#: marker per pass of the flow's code (so about one per decision), keys present when not empty.
+PROGRESS_MARKER = "flow.steps"
 
 
 def check_timeperiod(timeperiod: object) -> str:
@@ -37,11 +38,6 @@ def workflow_id(flow_name: str, timeperiod: str) -> str:
     except ValidationError as err:  # pragma: no cover - the name rules keep ids valid
         raise ValidationError("flow", err.path, err.rule) from None
     return text
-
-
-def step_marker(step: str) -> str:
-    """The marker name recording ``step``'s progress."""
-    return STEP_MARKER_PREFIX + step
 
 
 def action_control(step: str, action: str) -> str:

@@ -2,7 +2,7 @@
 
 Pure: it reads the events (wire dicts, as ``GetWorkflowExecutionHistory`` or ``run_local`` give
 them) and nothing else. The plan in the run's input says which steps this run was to run and
-which earlier runs completed the others; the ``step.<name>`` markers say when each step started,
+which earlier runs completed the others; the ``flow.steps`` markers say when each step started,
 completed, failed or was skipped; activities carry ``control = "<step>/<action>"``, which gives
 each action its state, times and attempts.
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from swfkit.flows.definition import Flow
-from swfkit.flows.flow_names import STEP_MARKER_PREFIX, parse_control
+from swfkit.flows.flow_names import PROGRESS_MARKER, parse_control
 
 __all__ = ["ActionState", "StepState", "FlowState", "fold_flow", "not_run"]
 
@@ -147,6 +147,20 @@ def _plan_of(started: Mapping[str, Any]) -> Dict[str, Any]:
     return plan if isinstance(plan, dict) else {}
 
 
+def _progress(marks: Dict[str, Dict[str, Any]], details: Mapping[str, Any], at: float) -> None:
+    """Apply one ``flow.steps`` marker to the per-step marks."""
+    for name in details.get("started", ()):
+        marks[name] = {"state": "started", "started": at}
+    for name in details.get("completed", ()):
+        marks.setdefault(name, {}).update(state="completed", ended=at)
+    for name, failure in (details.get("failed") or {}).items():
+        marks.setdefault(name, {}).update(state="failed", ended=at, action=failure.get("action"),
+                                          reason=failure.get("reason"))
+    for name, waited in (details.get("skipped") or {}).items():
+        marks.setdefault(name, {}).update(state="skipped", ended=at,
+                                          reason="skipped: %s did not complete" % ", ".join(waited))
+
+
 def fold_flow(flow: Flow, events: Sequence[Mapping[str, Any]], *, timeperiod: str, workflow_id: str,
               run_id: Optional[str] = None) -> FlowState:
     """Fold one run's events into its ``FlowState``.
@@ -186,20 +200,12 @@ def fold_flow(flow: Flow, events: Sequence[Mapping[str, Any]], *, timeperiod: st
         elif kind == "MarkerRecorded":
             attributes = event["markerRecordedEventAttributes"]
             name = attributes.get("markerName", "")
-            if name.startswith(STEP_MARKER_PREFIX):
+            if name == PROGRESS_MARKER:
                 try:
                     details = json.loads(attributes.get("details") or "{}")
                 except ValueError:
                     continue
-                mark = marks.setdefault(name[len(STEP_MARKER_PREFIX):], {})
-                mark["state"] = details.get("state")
-                mark["action"] = details.get("action")
-                if details.get("state") == "started":
-                    mark["started"] = event["eventTimestamp"]
-                else:
-                    mark["ended"] = event["eventTimestamp"]
-                    mark["reason"] = details.get("reason") or (
-                        "skipped: %s did not complete" % ", ".join(details["because"]) if details.get("because") else None)
+                _progress(marks, details, event["eventTimestamp"])
         elif kind == "WorkflowExecutionStarted":
             plan, started_at = _plan_of(event["workflowExecutionStartedEventAttributes"]), event["eventTimestamp"]
         elif kind in CLOSE_STATUSES:

@@ -7,7 +7,8 @@
   It starts every step whose dependencies completed, up to ``max_parallel`` at once; within a step
   it submits the pre actions in order, then main, then post, each after the previous completed. A
   failed action fails its step, its descendants are skipped, independent branches finish, and the
-  run then fails naming its failed steps. Step progress is recorded in ``step.<name>`` markers.
+  run then fails naming its failed steps. Step progress is recorded in ``flow.steps`` markers (one per pass: the steps
+  started, completed, failed and skipped).
 - one ``ActionActivity`` per (step, action): the action's activity type and retry policy, with
   ``control = "<step>/<action>"`` so a history tells which step and action each activity was.
 - ``register(worker)``: the handlers a worker runs for the action types on its task list.
@@ -15,6 +16,7 @@
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import json
 from typing import Any, Dict, List, Optional, Set, Tuple
 
@@ -22,12 +24,14 @@ from swfkit import futures
 from swfkit.actors import ActivityTypeRegistration, Worker
 from swfkit.flows.action_runner import run_action
 from swfkit.flows.definition import Action, Flow, Step
-from swfkit.flows.flow_names import action_control, step_marker
+from swfkit.flows.flow_names import PROGRESS_MARKER, action_control
 from swfkit.futures import Activity, FutureError
 
 __all__ = ["ActionActivity", "FlowProgram", "program_for"]
 
 MAX_REASON = 256
+#: Characters of an action's failure kept in the progress marker.
+MAX_DETAIL = 500
 
 
 class ActionActivity(Activity):
@@ -67,6 +71,7 @@ class FlowProgram:
         for step in flow.steps.values():
             for action in step.actions:
                 self.activities[(step.name, action.name)] = self._activity(step, action)
+        self.position = {name: index for index, name in enumerate(flow.order)}
         self.workflow_class = self._workflow_class()
 
     def _activity(self, step: Step, action: Action) -> ActionActivity:
@@ -116,9 +121,44 @@ class FlowProgram:
                                 task_start_to_close_timeout=60)(FlowRun)
 
 
+class _Progress:
+    """The step changes of one pass of the walk, recorded as ``flow.steps`` markers (one per pass,
+    split only if the details would exceed SWF's 32,768 characters)."""
+
+    LIMIT = 30_000
+
+    def __init__(self) -> None:
+        self.changes: List[Tuple[str, str, Any]] = []  # (state, step, extra)
+
+    def add(self, state: str, step: str, extra: Any = None) -> None:
+        self.changes.append((state, step, extra))
+
+    def flush(self, wf: Any) -> None:
+        details: Dict[str, Any] = {}
+        size = 2
+        for state, step, extra in self.changes:
+            cost = len(step) + 8 + (len(json.dumps(extra)) if extra is not None else 0)
+            if details and size + cost > self.LIMIT:
+                wf.record_marker(PROGRESS_MARKER, details)
+                details, size = {}, 2
+            if state in ("started", "completed"):
+                details.setdefault(state, []).append(step)
+            else:
+                details.setdefault(state, {})[step] = extra
+            size += cost + len(state)
+        if details:
+            wf.record_marker(PROGRESS_MARKER, details)
+        self.changes = []
+
+
 def walk(wf: Any, program: FlowProgram, plan: Dict[str, Any]) -> Dict[str, Any]:
-    """The flow run's workflow code (replayed on every decision; deterministic by construction)."""
+    """The flow run's workflow code (replayed on every decision; deterministic by construction).
+
+    Work per replay is linear in steps plus actions: ready steps wait in a heap by topological
+    position, and a completed step only visits its children.
+    """
     flow = program.flow
+    position = program.position
     timeperiod, context = plan["timeperiod"], plan.get("context")
     selected = plan.get("steps")
     todo = set(flow.order if selected is None else selected)
@@ -126,35 +166,41 @@ def walk(wf: Any, program: FlowProgram, plan: Dict[str, Any]) -> Dict[str, Any]:
     max_parallel = plan.get("max_parallel") or 0
     states: Dict[str, str] = {}
     failed: Dict[str, str] = {}
-    waiting = [s for s in flow.order if s in todo]
+    unmet: Dict[str, int] = {}  # step still to start -> dependencies not completed yet
+    ready: List[Tuple[int, str]] = []
     running: Dict[str, List[Any]] = {}  # step -> [action index, future]
+    progress = _Progress()
 
     def submit(step: str, index: int) -> Any:
         action = flow.steps[step].actions[index]
         meta = {"timeperiod": timeperiod, "step": step, "action": action.name}
         return wf.submit(program.activities[(step, action.name)], context, meta)
 
+    for name in flow.order:
+        if name not in todo:
+            continue
+        deps = flow.steps[name].depends_on
+        blocked = [d for d in deps if states.get(d) == "skipped" or (d not in todo and d not in done)]
+        if blocked:
+            states[name] = "skipped"
+            progress.add("skipped", name, blocked)
+            continue
+        unmet[name] = sum(1 for d in deps if d not in done)
+        if not unmet[name]:
+            heapq.heappush(ready, (position[name], name))
     while True:
-        still = []
-        for name in waiting:
-            deps = flow.steps[name].depends_on
-            blocked = [d for d in deps if states.get(d) in ("failed", "skipped") or (d not in todo and d not in done)]
-            if blocked:
-                states[name] = "skipped"
-                wf.record_marker(step_marker(name), {"state": "skipped", "because": blocked})
-            elif all(d in done for d in deps) and (not max_parallel or len(running) < max_parallel):
-                wf.record_marker(step_marker(name), {"state": "started"})
-                running[name] = [0, submit(name, 0)]
-            else:
-                still.append(name)
-        waiting = still
+        while ready and (not max_parallel or len(running) < max_parallel):
+            _, name = heapq.heappop(ready)
+            progress.add("started", name)
+            running[name] = [0, submit(name, 0)]
+        progress.flush(wf)
         if not running:
             break
-        ready, _ = futures.wait([entry[1] for entry in running.values()], return_when=futures.FIRST_COMPLETED)
-        ready_ids = {id(f) for f in ready}
+        finished, _ = futures.wait([entry[1] for entry in running.values()], return_when=futures.FIRST_COMPLETED)
+        finished_ids = {id(f) for f in finished}
         for name in list(running):
             index, future = running[name]
-            if id(future) not in ready_ids:
+            if id(future) not in finished_ids:
                 continue
             actions = flow.steps[name].actions
             try:
@@ -163,16 +209,24 @@ def walk(wf: Any, program: FlowProgram, plan: Dict[str, Any]) -> Dict[str, Any]:
                 del running[name]
                 states[name] = "failed"
                 failed[name] = "%s action %s: %s" % (actions[index].kind, actions[index].name, err)
-                wf.record_marker(step_marker(name), {"state": "failed", "action": actions[index].name,
-                                                     "reason": str(err)[:1000]})
+                progress.add("failed", name, {"action": actions[index].name, "reason": str(err)[:MAX_DETAIL]})
+                for descendant in flow.descendants(name):
+                    if descendant in unmet and descendant not in states:
+                        states[descendant] = "skipped"
+                        progress.add("skipped", descendant, [name])
                 continue
             if index + 1 < len(actions):
                 running[name] = [index + 1, submit(name, index + 1)]
-            else:
-                del running[name]
-                states[name] = "completed"
-                done.add(name)
-                wf.record_marker(step_marker(name), {"state": "completed"})
+                continue
+            del running[name]
+            states[name] = "completed"
+            done.add(name)
+            progress.add("completed", name)
+            for child in flow.children[name]:
+                if child in unmet and child not in states:
+                    unmet[child] -= 1
+                    if not unmet[child]:
+                        heapq.heappush(ready, (position[child], child))
     if failed:
         reason = "flow %s failed: steps %s" % (flow.name, ", ".join(failed))
         if len(reason) > MAX_REASON:

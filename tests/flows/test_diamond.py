@@ -131,7 +131,8 @@ def _max_running_steps(events) -> int:
     for event in events:
         if event["eventType"] == "MarkerRecorded":
             details = json.loads(event["markerRecordedEventAttributes"]["details"])
-            running += {"started": 1, "completed": -1, "failed": -1}.get(details["state"], 0)
+            running -= len(details.get("completed", ())) + len(details.get("failed", ()))
+            running += len(details.get("started", ()))
             peak = max(peak, running)
     return peak
 

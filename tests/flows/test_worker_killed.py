@@ -25,6 +25,7 @@ def _wait_for(predicate, timeout: float, what: str) -> None:
 def test_worker_killed_mid_step_then_timeout_and_retry_complete_the_flow_once(swf_endpoint, tmp_path) -> None:
     swf = client(swf_endpoint)
     engine = flows.Engine(swf, DOMAIN, wait=False)
+    engine.backend.prepare(killable_flow.KILLABLE)  # domain and types, before anything polls
     decider = flows.flow_decider(killable_flow.KILLABLE, client(swf_endpoint), DOMAIN)
     threads = [threading.Thread(target=decider.run, daemon=True)]
     threads[0].start()
