@@ -7,13 +7,11 @@ unambiguously.
 """
 from __future__ import annotations
 
-from typing import Optional, Tuple
-
 from swfkit.decisions.rules import check_shape
 from swfkit.exceptions import ValidationError
 from swfkit.flows.definition import check_name
 
-__all__ = ["workflow_id", "check_timeperiod", "PROGRESS_MARKER", "action_control", "parse_control"]
+__all__ = ["workflow_id", "check_timeperiod", "PROGRESS_MARKER", "action_control"]
 
 #: Step progress markers: details ``{"started": [step...], "completed": [step...],
 #: "failed": {step: {"action", "reason"}}, "skipped": {step: [the steps it waited for]}}``, one
@@ -43,11 +41,3 @@ def workflow_id(flow_name: str, timeperiod: str) -> str:
 def action_control(step: str, action: str) -> str:
     """The ``control`` of an action's ScheduleActivityTask: how a history names step and action."""
     return "%s/%s" % (step, action)
-
-
-def parse_control(control: Optional[str]) -> Optional[Tuple[str, str]]:
-    """``(step, action)`` from an ``action_control`` text, None for anything else."""
-    if not control or "/" not in control:
-        return None
-    step, _, action = control.partition("/")
-    return step, action

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from swfkit.flows.definition import Flow
-from swfkit.flows.flow_names import PROGRESS_MARKER, parse_control
+from swfkit.flows.flow_names import PROGRESS_MARKER, action_control
 
 __all__ = ["ActionState", "StepState", "FlowState", "fold_flow", "not_run"]
 
@@ -24,13 +24,18 @@ CLOSE_STATUSES = {
     "WorkflowExecutionTimedOut": "timed_out", "WorkflowExecutionCanceled": "canceled",
     "WorkflowExecutionTerminated": "terminated", "WorkflowExecutionContinuedAsNew": "continued_as_new",
 }
-ACTIVITY_CLOSES = {"ActivityTaskCompleted": "completed", "ActivityTaskFailed": "failed",
-                   "ActivityTaskTimedOut": "failed", "ActivityTaskCanceled": "failed"}
+#: Activity close event -> (action state, attributes key).
+ACTIVITY_CLOSES = {kind: (state, kind[0].lower() + kind[1:] + "EventAttributes") for kind, state in (
+    ("ActivityTaskCompleted", "completed"), ("ActivityTaskFailed", "failed"), ("ActivityTaskTimedOut", "failed"),
+    ("ActivityTaskCanceled", "failed"))}
 
 
-@dataclass(frozen=True)
-class ActionState:
-    """One action of a step in one run. Times are epoch seconds (None: not reached)."""
+class ActionState(NamedTuple):
+    """One action of a step in one run. Times are epoch seconds (None: not reached).
+
+    (Named tuples rather than frozen dataclasses: a 500-step state builds thousands of them, and a
+    frozen dataclass costs several times more to construct.)
+    """
 
     name: str
     kind: str
@@ -41,8 +46,7 @@ class ActionState:
     reason: Optional[str] = None
 
 
-@dataclass(frozen=True)
-class StepState:
+class StepState(NamedTuple):
     """One step in one run.
 
     Attributes:
@@ -74,7 +78,7 @@ class StepState:
         data = {k: getattr(self, k) for k in ("name", "state", "started", "ended", "attempts", "from_run", "reason")}
         data["depends_on"] = list(self.depends_on)
         data["duration"] = self.duration
-        data["actions"] = [vars(a).copy() for a in self.actions]
+        data["actions"] = [a._asdict() for a in self.actions]
         return data
 
 
@@ -173,13 +177,13 @@ def fold_flow(flow: Flow, events: Sequence[Mapping[str, Any]], *, timeperiod: st
     plan: Dict[str, Any] = {}
     status, reason, started_at, ended_at = "running", None, None, None
     by_scheduled: Dict[int, _Acc] = {}
-    actions: Dict[Tuple[str, str], _Acc] = {}
+    actions: Dict[str, _Acc] = {}  # by control ("<step>/<action>")
     marks: Dict[str, Dict[str, Any]] = {}
     for event in events:
         kind = event["eventType"]
         if kind == "ActivityTaskScheduled":
-            key = parse_control(event["activityTaskScheduledEventAttributes"].get("control"))
-            if key is not None:
+            key = event["activityTaskScheduledEventAttributes"].get("control")
+            if key:
                 acc = actions.get(key)
                 if acc is None:
                     acc = actions[key] = _Acc()
@@ -191,10 +195,11 @@ def fold_flow(flow: Flow, events: Sequence[Mapping[str, Any]], *, timeperiod: st
             if acc is not None and acc.started is None:
                 acc.started = event["eventTimestamp"]
         elif kind in ACTIVITY_CLOSES:
-            attributes = event[kind[0].lower() + kind[1:] + "EventAttributes"]
+            action_state, key = ACTIVITY_CLOSES[kind]
+            attributes = event[key]
             acc = by_scheduled.get(attributes["scheduledEventId"])
             if acc is not None:
-                acc.state, acc.ended = ACTIVITY_CLOSES[kind], event["eventTimestamp"]
+                acc.state, acc.ended = action_state, event["eventTimestamp"]
                 acc.reason = attributes.get("reason") or attributes.get("timeoutType") or (
                     "canceled" if kind == "ActivityTaskCanceled" else None)
         elif kind == "MarkerRecorded":
@@ -237,7 +242,7 @@ def fold_flow(flow: Flow, events: Sequence[Mapping[str, Any]], *, timeperiod: st
             state, step_reason, from_run = "pending", None, None
         action_states = []
         for action in definition.actions:
-            acc = actions.get((name, action.name))
+            acc = actions.get(action_control(name, action.name))
             if acc is None:
                 if state == "completed" and mark is None:
                     action_state = "completed"  # by an earlier run

@@ -72,6 +72,7 @@ class FlowProgram:
             for action in step.actions:
                 self.activities[(step.name, action.name)] = self._activity(step, action)
         self.position = {name: index for index, name in enumerate(flow.order)}
+        self._initial: Dict[Any, InitialState] = {}
         self.workflow_class = self._workflow_class()
 
     def _activity(self, step: Step, action: Action) -> ActionActivity:
@@ -85,6 +86,15 @@ class FlowProgram:
         registration = dataclasses.replace(self.object_type, task_list=step.task_list or self.flow.activity_task_list,
                                            start_to_close_timeout=step.timeout)
         return ActionActivity(self.dispatch, registration, control=control, retry=step.retry, backoff=step.backoff)
+
+    def initial_state(self, selected: Optional[List[str]], inherited: Dict[str, Any]) -> "InitialState":
+        """Where a run of these steps, with these inherited, starts (computed once per plan shape:
+        every decision replays the walk, and this part is the same each time)."""
+        key = (None if selected is None else tuple(selected), tuple(sorted(inherited)))
+        found = self._initial.get(key)
+        if found is None:
+            found = self._initial[key] = _initial_state(self.flow, self.position, selected, set(inherited))
+        return found
 
     @property
     def task_lists(self) -> List[str]:
@@ -121,6 +131,36 @@ class FlowProgram:
                                 task_start_to_close_timeout=60)(FlowRun)
 
 
+@dataclasses.dataclass(frozen=True)
+class InitialState:
+    """A run's starting point: steps skipped at once (with the steps they wait for), the number of
+    unmet dependencies of each step to run, the steps ready at once (a heap by topological position)."""
+
+    skipped: Tuple[Tuple[str, List[str]], ...]
+    unmet: Dict[str, int]
+    ready: Tuple[Tuple[int, str], ...]
+
+
+def _initial_state(flow: Flow, position: Dict[str, int], selected: Optional[List[str]],
+                   done: Set[str]) -> InitialState:
+    todo = set(flow.order if selected is None else selected)
+    skipped: Dict[str, List[str]] = {}
+    unmet: Dict[str, int] = {}
+    ready: List[Tuple[int, str]] = []
+    for name in flow.order:
+        if name not in todo:
+            continue
+        deps = flow.steps[name].depends_on
+        blocked = [d for d in deps if d in skipped or (d not in todo and d not in done)]
+        if blocked:
+            skipped[name] = blocked
+            continue
+        unmet[name] = sum(1 for d in deps if d not in done)
+        if not unmet[name]:
+            heapq.heappush(ready, (position[name], name))
+    return InitialState(tuple(skipped.items()), unmet, tuple(ready))
+
+
 class _Progress:
     """The step changes of one pass of the walk, recorded as ``flow.steps`` markers (one per pass,
     split only if the details would exceed SWF's 32,768 characters)."""
@@ -134,21 +174,23 @@ class _Progress:
         self.changes.append((state, step, extra))
 
     def flush(self, wf: Any) -> None:
+        if self.changes:
+            self._record(wf, self.changes)
+            self.changes = []
+
+    def _record(self, wf: Any, changes: List[Tuple[str, str, Any]]) -> None:
         details: Dict[str, Any] = {}
-        size = 2
-        for state, step, extra in self.changes:
-            cost = len(step) + 8 + (len(json.dumps(extra)) if extra is not None else 0)
-            if details and size + cost > self.LIMIT:
-                wf.record_marker(PROGRESS_MARKER, details)
-                details, size = {}, 2
+        for state, step, extra in changes:
             if state in ("started", "completed"):
                 details.setdefault(state, []).append(step)
             else:
                 details.setdefault(state, {})[step] = extra
-            size += cost + len(state)
-        if details:
+        if len(changes) > 1 and len(json.dumps(details)) > self.LIMIT:
+            half = len(changes) // 2
+            self._record(wf, changes[:half])
+            self._record(wf, changes[half:])
+        else:
             wf.record_marker(PROGRESS_MARKER, details)
-        self.changes = []
 
 
 def walk(wf: Any, program: FlowProgram, plan: Dict[str, Any]) -> Dict[str, Any]:
@@ -161,13 +203,10 @@ def walk(wf: Any, program: FlowProgram, plan: Dict[str, Any]) -> Dict[str, Any]:
     position = program.position
     timeperiod, context = plan["timeperiod"], plan.get("context")
     selected = plan.get("steps")
-    todo = set(flow.order if selected is None else selected)
     done = set(plan.get("inherited") or ())
     max_parallel = plan.get("max_parallel") or 0
     states: Dict[str, str] = {}
     failed: Dict[str, str] = {}
-    unmet: Dict[str, int] = {}  # step still to start -> dependencies not completed yet
-    ready: List[Tuple[int, str]] = []
     running: Dict[str, List[Any]] = {}  # step -> [action index, future]
     progress = _Progress()
 
@@ -176,18 +215,11 @@ def walk(wf: Any, program: FlowProgram, plan: Dict[str, Any]) -> Dict[str, Any]:
         meta = {"timeperiod": timeperiod, "step": step, "action": action.name}
         return wf.submit(program.activities[(step, action.name)], context, meta)
 
-    for name in flow.order:
-        if name not in todo:
-            continue
-        deps = flow.steps[name].depends_on
-        blocked = [d for d in deps if states.get(d) == "skipped" or (d not in todo and d not in done)]
-        if blocked:
-            states[name] = "skipped"
-            progress.add("skipped", name, blocked)
-            continue
-        unmet[name] = sum(1 for d in deps if d not in done)
-        if not unmet[name]:
-            heapq.heappush(ready, (position[name], name))
+    initial = program.initial_state(selected, plan.get("inherited") or {})
+    unmet, ready = dict(initial.unmet), list(initial.ready)
+    for name, blocked in initial.skipped:
+        states[name] = "skipped"
+        progress.add("skipped", name, blocked)
     while True:
         while ready and (not max_parallel or len(running) < max_parallel):
             _, name = heapq.heappop(ready)
@@ -197,9 +229,8 @@ def walk(wf: Any, program: FlowProgram, plan: Dict[str, Any]) -> Dict[str, Any]:
         if not running:
             break
         finished, _ = futures.wait([entry[1] for entry in running.values()], return_when=futures.FIRST_COMPLETED)
-        finished_ids = {id(f) for f in finished}
-        for name in list(running):
-            index, future = running[name]
+        finished_ids = set(map(id, finished))
+        for name, (index, future) in list(running.items()):
             if id(future) not in finished_ids:
                 continue
             actions = flow.steps[name].actions
