@@ -16,7 +16,8 @@ from typing import Any, Optional
 from swfkit.cli import connection
 from swfkit.cli.actor_commands import load_target
 from swfkit.cli.failure_lines import EXIT_FAULT, UsageError
-from swfkit.cli.rendering import print_json, render_table, wants_json, when
+from swfkit.cli.rendering import print_json, wants_json, when
+from swfkit.demo.event_lines import render_table
 
 OPERATIONS = {"run": "run", "recover": "recover", "run-one": "run_one", "run-from": "run_from"}
 
@@ -135,6 +136,7 @@ def flow_actor(args: argparse.Namespace) -> int:
     if args.register:
         ensure_registered(layer1, domain, workflow_types=[program.workflow_class.swfkit_definition.registration],
                           activity_types=program.activity_types())
+    actor: Any
     if args.flow_action == "decider":
         actor = flow_decider(flow, layer1, domain)
     else:

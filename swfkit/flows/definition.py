@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 from swfkit.flows.flow_errors import FlowDefinitionError
 from swfkit.futures import Activity
@@ -56,12 +56,9 @@ class Action:
 
 
 def _action_name(target: Any) -> str:
-    if isinstance(target, Activity):
-        raw = target.name
-    else:
-        raw = getattr(target, "name", None)
-        if not isinstance(raw, str) or not raw:
-            raw = type(target).__name__
+    raw: Any = target.name if isinstance(target, Activity) else getattr(target, "name", None)
+    if not isinstance(raw, str) or not raw:
+        raw = type(target).__name__
     cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "_", raw).strip("._-")[:90]
     return cleaned or "action"
 
@@ -217,7 +214,7 @@ class Flow:
     def _topological(self) -> Tuple[str, ...]:
         """Steps with every step after its dependencies; ties in definition order."""
         placed: List[str] = []
-        done: set = set()
+        done: Set[str] = set()
         remaining = list(self.steps)
         while remaining:
             ready = [s for s in remaining if all(d in done for d in self.steps[s].depends_on)]

@@ -139,7 +139,11 @@ class _Acc:
     __slots__ = ("state", "started", "ended", "attempts", "reason")
 
     def __init__(self) -> None:
-        self.state, self.started, self.ended, self.attempts, self.reason = "running", None, None, 0, None
+        self.state = "running"
+        self.started: Optional[float] = None
+        self.ended: Optional[float] = None
+        self.attempts = 0
+        self.reason: Optional[str] = None
 
 
 def _plan_of(started: Mapping[str, Any]) -> Dict[str, Any]:

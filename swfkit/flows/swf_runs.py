@@ -12,7 +12,7 @@ import copy
 import json
 import threading
 import time
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 from swfkit.actors import Worker, ensure_registered
 from swfkit.exceptions import UnknownResourceFault, WorkflowExecutionAlreadyStartedFault
@@ -56,7 +56,7 @@ class SWFRuns:
         self.layer1, self.domain = layer1, domain
         self.run_workers, self.log_dir, self.wait, self.timeout = run_workers, log_dir, wait or run_workers, timeout
         self.worker_threads, self.poll_interval = worker_threads, poll_interval
-        self._registered: set = set()
+        self._registered: Set[Tuple[str, str]] = set()
 
     # -- reading ------------------------------------------------------------------------------------
     def _latest_execution(self, ident: str) -> Optional[Dict[str, str]]:
@@ -136,7 +136,7 @@ class SWFRuns:
                 return
             if deadline is not None and time.monotonic() > deadline:
                 raise FlowError("flow run %s (%s) still open after %.0f s; it goes on: see swfkit flow status"
-                                % (execution["workflowId"], execution["runId"], self.timeout))
+                                % (execution["workflowId"], execution["runId"], self.timeout or 0))
             time.sleep(self.poll_interval)
 
     @contextlib.contextmanager
