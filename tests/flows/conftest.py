@@ -9,12 +9,11 @@ from typing import Any, Callable, Iterator
 import pytest
 
 HERE = pathlib.Path(__file__).resolve().parent
-EXAMPLES = HERE.parents[1] / "examples" / "flows"
-for path in (HERE, EXAMPLES):
+for path in (HERE, HERE.parents[1] / "examples" / "flows"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-DOMAIN = "flows-tests"
+from flows_testing import DOMAIN, client  # noqa: E402  (importable once the folder is on the path)
 
 
 @pytest.fixture
@@ -24,13 +23,6 @@ def swf_endpoint() -> Iterator[str]:
 
     with running(db=None, poll_timeout=0.5) as endpoint_url:
         yield endpoint_url
-
-
-def client(endpoint_url: str) -> Any:
-    from swfkit.layer1 import Layer1
-
-    return Layer1(endpoint_url=endpoint_url, region="us-east-1", aws_access_key_id="tests",
-                  aws_secret_access_key="tests")
 
 
 @pytest.fixture(params=["local", "server"])

@@ -150,3 +150,22 @@ def test_max_parallel_bounds_the_steps_running_at_once(make_engine, max_parallel
         events = backend.events({"workflowId": state.workflow_id, "runId": state.run_id})
         assert d.max_concurrency() == expected
     assert _max_running_steps(events) == expected
+
+
+def test_one_open_run_per_flow_and_timeperiod(swf_endpoint) -> None:
+    from flows_testing import DOMAIN, client
+
+    swf = client(swf_endpoint)
+    engine = flows.Engine(swf, DOMAIN, wait=False)  # no decider anywhere: the run stays open
+    started = engine.run(d.DIAMOND, TP)
+    assert started.status == "running" and started.workflow_id == "flow.diamond.%s" % TP
+    assert states(started) == {s: "pending" for s in ALL}
+    for operation, args in (("run", ()), ("recover", ()), ("run_one", ("extract",))):
+        with pytest.raises(flows.FlowAlreadyRunning, match="run %s is still open" % started.run_id):
+            getattr(engine, operation)(d.DIAMOND, TP, *args)
+    other = engine.run(d.DIAMOND, "2026120600")  # another timeperiod is another run
+    assert other.status == "running" and other.run_id != started.run_id
+    swf.terminate_workflow_execution(domain=DOMAIN, workflow_id=started.workflow_id, reason="test")
+    closed = engine.status(d.DIAMOND, TP)
+    assert closed.status == "terminated" and states(closed) == {s: "skipped" for s in ALL}
+    assert engine.recover(d.DIAMOND, TP).status == "running"  # a terminated run can be recovered

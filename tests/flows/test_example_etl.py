@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import etl_flow
-from conftest import EXAMPLES
+from flows_testing import EXAMPLES
 from session_processes import REPO
 from swfkit import flows
 

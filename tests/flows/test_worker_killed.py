@@ -10,7 +10,7 @@ import threading
 import time
 
 import killable_flow
-from conftest import DOMAIN, HERE, client
+from flows_testing import DOMAIN, HERE, client
 from session_processes import REPO
 from swfkit import flows
 
