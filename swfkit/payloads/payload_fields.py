@@ -14,6 +14,7 @@ from typing import Any, Dict, Mapping, Tuple
 from swfkit.exceptions import ValidationError
 
 from swfkit.spec import DECISION_ATTRIBUTES, OPERATIONS, SHAPES
+from swfkit.spec.limits import OFFLOAD_HINT
 
 __all__ = ["PAYLOAD_FIELDS", "REASON_FIELDS", "limit_of", "OFFLOADABLE_SHAPES", "too_long", "fit_reason", "check_fits", "OFFLOAD_HINT"]
 
@@ -53,9 +54,6 @@ def limit_of(kind: str, member: str) -> int:
 
 #: What a cut reason ends with (the same marker ``swfkit.actors.failures`` uses).
 REASON_MARKER = "…[truncated]"
-#: How to enable offload, for every "too long" error.
-OFFLOAD_HINT = ("configure a payload store to offload it (SWFKIT_PAYLOAD_STORE=s3://bucket/prefix or "
-                "file:///dir, or a swfkit.payloads.Payloads)")
 
 
 def too_long(kind: str, member: str, length: int, limit: int) -> ValidationError:
