@@ -25,10 +25,16 @@ DEFERRABLE_SHAPES = frozenset({"Data", "LimitedData", "FailureReason"})
 
 
 class PayloadEncoder(Protocol):
-    """What ``Decisions`` needs from a codec."""
+    """What ``Decisions`` (and the futures serializers above) need from a codec."""
 
     def encode_attributes(self, kind: str, attributes: Mapping[str, Any]) -> Dict[str, Any]:
         """The attributes of a decision of type ``kind`` ready to send."""
+
+    def reference(self, kind: str, member: str, text: Optional[str]) -> Optional[str]:
+        """``text``, or the reference it will be stored under when sent."""
+
+    def decode(self, text: Optional[str], *, event_id: int = 0) -> Optional[str]:
+        """The value a reference names; other text unchanged."""
 
 
 _ENCODER: "ContextVar[Optional[PayloadEncoder]]" = ContextVar("swfkit_payload_encoder", default=None)
