@@ -20,7 +20,7 @@ from swfkit.exceptions import (
     PayloadNotFoundError,
     PayloadTooLargeError,
 )
-from swfkit.payloads.payload_fields import PAYLOAD_FIELDS, fit_reason, limit_of
+from swfkit.payloads.payload_fields import PAYLOAD_FIELDS, SMALLEST_LIMIT, fit_reason, limit_of
 from swfkit.payloads.memory_cache import DEFAULT_MEMORY_BYTES, MemoryCache
 from swfkit.payloads.payload_references import Reference, content_key, parse_reference
 from swfkit.payloads.payload_store import PayloadStore
@@ -49,6 +49,8 @@ class Payloads:
         self.threshold = threshold
         self.cache = cache
         self.memory = MemoryCache(memory_chars)
+        # Values this short are under every threshold: ``encode`` returns them at once.
+        self._always_inline = min(SMALLEST_LIMIT, threshold if threshold is not None else SMALLEST_LIMIT)
         self.readers: Dict[str, Any] = dict(readers or {})
         self.readers.setdefault(store.kind, store)
         #: Objects fetched from a store by this process (not from a cache): what tests and benchmarks count.
@@ -124,6 +126,8 @@ class Payloads:
             PayloadTooLargeError: over the store's maximum size.
             PayloadStoreError: the store could not be written (after its retries).
         """
+        if text is None or len(text) <= self._always_inline:
+            return self._commit(text)  # a short text may be a pending reference: store its value
         kind, _, member = field.rpartition(".")
         return self._commit(self.reference(kind, member, text))
 

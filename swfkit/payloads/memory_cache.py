@@ -1,4 +1,4 @@
-"""``MemoryCache``: decoded payloads kept in the process, least recently used out first."""
+"""``MemoryCache``: decoded payloads kept in the process, bounded, oldest stored out first."""
 from __future__ import annotations
 
 import threading
@@ -23,16 +23,12 @@ class MemoryCache:
         self._items: "OrderedDict[str, str]" = OrderedDict()
         self._chars = 0
         self._lock = threading.Lock()  # a worker's responder thread and its poller share the codec
+        #: The value cached for a reference, or None. A plain dict lookup: a replay reads every
+        #: result on every decision, so hits are not reordered (eviction is oldest-stored first).
+        self.get = self._items.get
 
     def __reduce__(self) -> "tuple[type, tuple[int]]":  # a copy starts empty (another process)
         return (MemoryCache, (self.max_chars,))
-
-    def get(self, reference: str) -> Optional[str]:
-        with self._lock:
-            value = self._items.get(reference)
-            if value is not None:
-                self._items.move_to_end(reference)
-            return value
 
     def put(self, reference: str, value: str) -> None:
         if len(value) > self.max_chars:

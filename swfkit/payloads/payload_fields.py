@@ -45,6 +45,8 @@ PAYLOAD_FIELDS: Mapping[str, Mapping[str, int]] = _table(OFFLOADABLE_SHAPES)
 REASON_FIELDS: Mapping[str, Mapping[str, int]] = _table(("FailureReason",))
 #: The limit of a payload member of no known kind.
 DEFAULT_LIMIT = int(SHAPES["Data"]["max"])
+#: The smallest limit of any payload member (heartbeat details).
+SMALLEST_LIMIT = min(limit for members in PAYLOAD_FIELDS.values() for limit in members.values())
 
 
 def limit_of(kind: str, member: str) -> int:

@@ -187,3 +187,11 @@ def test_codec_pickles_without_its_process_state(tmp_path: pathlib.Path) -> None
     copy = pickle.loads(pickle.dumps(codec))
     assert copy.threshold == 10 and copy.store.directory == str(tmp_path) and not copy._pending
     assert copy.decode(copy.encode("input", "y" * 20)) == "y" * 20
+
+
+def test_encoding_a_pending_reference_stores_its_value(tmp_path: pathlib.Path) -> None:
+    """A Worker's handler serializes under the codec (a pending reference); sending it stores it."""
+    codec = Payloads(FileStore(tmp_path))
+    reference = codec.reference("", "result", BIG)
+    assert codec.encode("RespondActivityTaskCompleted.result", reference) == reference
+    assert Payloads(FileStore(tmp_path)).decode(reference) == BIG
