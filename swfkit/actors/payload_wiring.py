@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-from typing import Any, Optional, Tuple
+from typing import Any, Tuple
 
 from ..exceptions import PayloadError
 from .failures import failure_of
@@ -97,7 +97,3 @@ class PayloadEvent:
     def __hash__(self) -> int:
         return hash(self._event)
 
-
-def decode_or_none(payloads: Optional[Any], text: Optional[str], event_id: int = 0) -> Optional[str]:
-    """``text`` decoded with ``payloads`` (unchanged without a codec)."""
-    return text if payloads is None else payloads.decode(text, event_id=event_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 from contextvars import ContextVar
 from types import MappingProxyType
-from typing import Any, Dict, Iterator, Mapping, Optional, Protocol
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Protocol
 
 from swfkit.exceptions import ValidationError
 from swfkit.spec import DECISION_ATTRIBUTES, SHAPES
@@ -40,9 +40,9 @@ class PayloadEncoder(Protocol):
 _ENCODER: "ContextVar[Optional[PayloadEncoder]]" = ContextVar("swfkit_payload_encoder", default=None)
 
 
-def active_encoder() -> Optional[PayloadEncoder]:
-    """The codec of the innermost ``offloading`` block, or None."""
-    return _ENCODER.get()
+#: ``active_encoder()``: the codec of the innermost ``offloading`` block, or None. The context
+#: variable's own ``get`` (a C call): the futures replay asks for it once per payload it reads.
+active_encoder: "Callable[[], Optional[PayloadEncoder]]" = _ENCODER.get
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ import json
 import json.scanner
 from typing import Any, Callable, Dict, Optional, Protocol, Tuple
 
-from swfkit.decisions.payload_offload import _ENCODER as _ACTIVE, active_encoder
+from swfkit.decisions.payload_offload import active_encoder
 from swfkit.exceptions import ValidationError
 from swfkit.spec.limits import MAX_DATA_LENGTH, OFFLOAD_HINT
 
@@ -107,7 +107,7 @@ def _dumps(serializer: Any, value: Any, where: str, path: str) -> str:
 def _decoded(text: str) -> str:
     """``text`` with an offloaded payload fetched (only references start with ``s``; JSON never does)."""
     if text[:1] == "s":
-        codec = _ACTIVE.get()
+        codec = active_encoder()
         if codec is not None:
             decoded = codec.decode(text)
             return text if decoded is None else decoded

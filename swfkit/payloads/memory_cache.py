@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Optional
 
 __all__ = ["MemoryCache", "DEFAULT_MEMORY_BYTES"]
 
