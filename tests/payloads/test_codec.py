@@ -195,3 +195,19 @@ def test_encoding_a_pending_reference_stores_its_value(tmp_path: pathlib.Path) -
     reference = codec.reference("", "result", BIG)
     assert codec.encode("RespondActivityTaskCompleted.result", reference) == reference
     assert Payloads(FileStore(tmp_path)).decode(reference) == BIG
+
+
+def test_a_worker_with_a_codec_pickles_for_its_processes(tmp_path: pathlib.Path) -> None:
+    from swfkit.actors import Worker
+    from swfkit.layer1 import Layer1
+    from swfkit.payloads import S3Store
+
+    codec = Payloads(S3Store("bucket", prefix="p"), cache=DiskCache(str(tmp_path)))
+    codec.memory.put("swfkit+s3://bucket/p/k 1", "v")
+    worker = Worker(Layer1(endpoint_url="http://127.0.0.1:9", region="us-east-1", aws_access_key_id="a",
+                           aws_secret_access_key="b"), "d", "t", payloads=codec)
+    copy = pickle.loads(pickle.dumps(worker))
+    assert copy.payloads.store.bucket == "bucket" and copy.payloads.cache.directory == str(tmp_path)
+    assert copy.payloads.memory.get("swfkit+s3://bucket/p/k 1") is None  # each process its own memory
+    assert Worker(worker.layer1, "d", "t").payloads is None  # nothing configured: no codec
+    assert Worker(worker.layer1, "d", "t", payloads=False).payloads is None
