@@ -20,6 +20,11 @@
     ├── ValidationError (ValueError)  bad input caught before anything is sent
     ├── HistoryError
     │   └── HistoryIntegrityError     a history that breaks SWF's lifecycles
+    ├── PayloadError                  offloaded payloads (swfkit.payloads); carries ``reference``
+    │   ├── PayloadNotFoundError      a reference whose object is missing (and the event id, if known)
+    │   ├── PayloadIntegrityError     the stored object's size differs from its reference's
+    │   ├── PayloadTooLargeError      a value over the store's maximum size
+    │   └── PayloadStoreError         the store could not be reached (after retries)
     └── NonDeterministicWorkflowError replayed workflow code disagrees with its history
 
 Callers read the fields, never parse the messages.
@@ -308,8 +313,48 @@ def _rebuild_non_deterministic(message: str, event_id: int, what: str, recorded:
     return NonDeterministicWorkflowError(message, event_id=event_id, what=what, recorded=recorded, requested=requested)
 
 
+class PayloadError(SWFError):
+    """An offloaded payload could not be stored or read.
+
+    Attributes:
+        reference: the reference text (``swfkit+s3://bucket/key SIZE``) or ``None`` before one exists.
+        event_id: the history event that carried the reference, when known (0 otherwise).
+    """
+
+    def __init__(self, message: str, *, reference: Optional[str] = None, event_id: int = 0) -> None:
+        self.reference = reference
+        self.event_id = event_id
+        super().__init__(message)
+
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        return (_rebuild_payload_error, (type(self), self.args[0] if self.args else "", self.reference,
+                                         self.event_id))
+
+
+def _rebuild_payload_error(cls: Type[PayloadError], message: str, reference: Optional[str],
+                           event_id: int) -> PayloadError:
+    return cls(message, reference=reference, event_id=event_id)
+
+
+class PayloadNotFoundError(PayloadError):
+    """The object a reference names does not exist in its store."""
+
+
+class PayloadIntegrityError(PayloadError):
+    """The stored object's size is not the size its reference records."""
+
+
+class PayloadTooLargeError(PayloadError):
+    """A value is larger than the store's configured maximum size."""
+
+
+class PayloadStoreError(PayloadError):
+    """The payload store could not be reached or refused the request, after retries."""
+
+
 __all__ = [
     "SWFError", "ServiceError", "SWFFault", "service_error", "SERVICE_ERROR_CLASSES",
     "TransportError", "ConfigurationError", "ValidationError", "HistoryError",
-    "HistoryIntegrityError", "NonDeterministicWorkflowError",
+    "HistoryIntegrityError", "NonDeterministicWorkflowError", "PayloadError", "PayloadNotFoundError",
+    "PayloadIntegrityError", "PayloadTooLargeError", "PayloadStoreError",
 ] + sorted(name for name in SERVICE_ERROR_CLASSES if name in globals())

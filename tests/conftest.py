@@ -19,7 +19,7 @@ TEST_SECRET_KEY = "testing-secret-key"
 def isolated_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Dummy credentials and region; no profile, config file or endpoint from the developer's machine."""
     for name in list(os.environ):
-        if name.startswith("AWS_") or name in ("SWF_DOMAIN", "SWF_CONNECTION_RETRIES", "SWFKIT_IDENTITY"):
+        if name.startswith(("AWS_", "SWFKIT_PAYLOAD_")) or name in ("SWF_DOMAIN", "SWF_CONNECTION_RETRIES", "SWFKIT_IDENTITY"):
             monkeypatch.delenv(name, raising=False)
     empty = tmp_path_factory.getbasetemp() / "no-aws-config"
     empty.mkdir(exist_ok=True)

@@ -11,9 +11,11 @@ import logging
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
 
 from ..decisions import Decision, Decisions, fail_workflow_execution
+from ..decisions.payload_offload import offloading
 from ..exceptions import SWFError, UnknownResourceFault
 from .actor import DEFAULT_SIGNALS, Actor
 from .failures import failure_of
+from .payload_wiring import resolve_payloads
 from .registration import WorkflowTypeRegistration, ensure_registered
 from .task_values import DecisionTask
 
@@ -38,6 +40,9 @@ class Decider(Actor):
         incremental_history: keep each run's events and state between its decisions and poll with
             ``startAtPreviousStartedEvent`` so only new events are transferred and folded (the task
             still carries the complete history); False always reads and folds the whole history.
+        payloads: a ``swfkit.payloads.Payloads`` codec: payloads in the history are decoded when
+            read, decisions' payloads over SWF's limits offloaded (default: ``SWFKIT_PAYLOAD_STORE``'s,
+            if set; ``False``: none).
     """
 
     kind = "decider"
@@ -48,8 +53,9 @@ class Decider(Actor):
 
     def __init__(self, layer1: Any, domain: Optional[str] = None, task_list: Optional[str] = None, *,
                  identity: Optional[str] = None, on_decide_error: str = "timeout",
-                 maximum_page_size: int = 1000, incremental_history: bool = True) -> None:
+                 maximum_page_size: int = 1000, incremental_history: bool = True, payloads: Any = None) -> None:
         super().__init__(layer1, domain, task_list, identity=identity)
+        self.payloads = resolve_payloads(payloads)
         if on_decide_error not in ON_DECIDE_ERROR:
             raise ValueError("Decider: on_decide_error: must be one of %s, got %r" % (ON_DECIDE_ERROR, on_decide_error))
         if not isinstance(maximum_page_size, int) or not 1 <= maximum_page_size <= 1000:
@@ -108,8 +114,11 @@ class Decider(Actor):
                           "and be retried", where)
             return
         try:
-            decisions = _wire_decisions(self.decide(decision_task))
-            context = self.execution_context(decision_task)
+            with offloading(self.payloads):
+                decisions = _wire_decisions(self.decide(decision_task))
+                context = self.execution_context(decision_task)
+                if context is not None and self.payloads is not None:
+                    context = self.payloads.encode("RespondDecisionTaskCompleted.executionContext", context)
         except Exception as err:
             if self.on_decide_error != "fail":
                 log.exception("decide() failed for %s at event %d; leaving the decision task to time out "
@@ -119,6 +128,9 @@ class Decider(Actor):
                           where, decision_task.started_event_id)
             reason, details = failure_of(err)
             decisions, context = [fail_workflow_execution(reason=reason, details=details).to_dict()], None
+        finally:
+            if self.payloads is not None:
+                self.payloads.discard_pending()  # references computed by this decision and never sent
         self.respond(decision_task, decisions, context, where)
 
     def decision_task(self, page: Dict[str, Any]) -> DecisionTask:
@@ -138,6 +150,7 @@ class Decider(Actor):
             previous_started_event_id=previous,
             history=history,
             state=state,
+            payloads=self.payloads,
         )
 
     def respond(self, task: DecisionTask, decisions: List[Dict[str, Any]], context: Optional[str], where: str) -> None:

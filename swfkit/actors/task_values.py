@@ -56,6 +56,8 @@ class DecisionTask:
             next decision folds its new events into the same object, so take ``state.copy()`` to
             keep a snapshot beyond ``decide``.
         new_events: the events after ``previous_started_event_id``.
+        payloads: the decider's payload codec (None: none); ``input``, ``new_events`` and
+            ``decode`` resolve offloaded payloads with it, only when read.
     """
 
     task_token: str
@@ -65,12 +67,26 @@ class DecisionTask:
     previous_started_event_id: int
     history: "History" = field(repr=False)
     state: "ExecutionState" = field(repr=False)
+    payloads: Any = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
     def new_events(self) -> List[Any]:
         """The events after ``previous_started_event_id`` (typed on first access: a decider reading
-        only ``state`` pays nothing for them)."""
-        return list(self.history.new_events(self.previous_started_event_id))
+        only ``state`` pays nothing for them; payload members decoded when read)."""
+        events = list(self.history.new_events(self.previous_started_event_id))
+        if self.payloads is None:
+            return events
+        from .payload_wiring import PayloadEvent
+
+        return [PayloadEvent(event, self.payloads) for event in events]
+
+    def decode(self, text: Optional[str], event_id: int = 0) -> Optional[str]:
+        """``text`` (a payload from the history or state) with an offloaded value fetched.
+
+        Raises:
+            PayloadError: the reference cannot be resolved (names it and ``event_id``).
+        """
+        return text if self.payloads is None else self.payloads.decode(text, event_id=event_id)
 
     @property
     def workflow_id(self) -> str:
@@ -84,8 +100,8 @@ class DecisionTask:
 
     @property
     def input(self) -> Optional[str]:
-        """The execution's input (from WorkflowExecutionStarted)."""
-        return getattr(self.state.execution, "input", None)
+        """The execution's input (from WorkflowExecutionStarted, decoded)."""
+        return self.decode(getattr(self.state.execution, "input", None), 1)
 
 
 class TaskControl:
@@ -98,6 +114,8 @@ class TaskControl:
         self.lost = threading.Event()
         self.progress: Optional[str] = None
         self.lock = threading.Lock()  # one heartbeat at a time per task
+        #: The worker's payload codec: long details are offloaded instead of cut (None: cut).
+        self.payloads: Any = None
 
     def heartbeat(self, details: Optional[str]) -> bool:
         """Record a heartbeat; returns cancelRequested. Raises ActivityTaskLost if the task is gone."""
@@ -106,7 +124,8 @@ class TaskControl:
         with self.lock:
             try:
                 response = self.client.record_activity_task_heartbeat(
-                    task_token=self.task_token, details=cut_heartbeat_details(details))
+                    task_token=self.task_token, details=cut_heartbeat_details(details) if self.payloads is None
+                    else self.payloads.encode("RecordActivityTaskHeartbeat.details", details))
             except UnknownResourceFault as err:
                 self.lost.set()
                 raise ActivityTaskLost("activity task is no longer known to SWF: %s" % err) from None

@@ -11,12 +11,14 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar
 
+from ..decisions.payload_offload import offloading
 from ..exceptions import SWFError, UnknownResourceFault
-from ..spec.limits import MAX_DATA_LENGTH
+from ..spec.limits import MAX_DATA_LENGTH, OFFLOAD_HINT
 from .actor import DEFAULT_SIGNALS, Actor
 from .responder import Responder
 from .failures import cut, failure_of
 from .heartbeater import Heartbeater
+from .payload_wiring import decoded_task, encode_outcome, resolve_payloads
 from .registration import ActivityTypeRegistration, Timeout, ensure_registered
 from .task_values import ActivityCanceled, ActivityTask, ActivityTaskLost, UnknownActivityType
 
@@ -91,6 +93,8 @@ class Worker(Actor):
         activities: module-level functions to register (plain or decorated with ``@activity``).
         pipelined_answers: in ``run``, send each answer from a background thread while the next
             long poll is out (answers still pending are sent before ``run`` returns).
+        payloads: a ``swfkit.payloads.Payloads`` codec offloading inputs, results and details over
+            SWF's limits (default: ``SWFKIT_PAYLOAD_STORE``'s, if set; ``False``: none).
     """
 
     kind = "worker"
@@ -99,8 +103,10 @@ class Worker(Actor):
 
     def __init__(self, layer1: Any, domain: Optional[str] = None, task_list: Optional[str] = None, *,
                  identity: Optional[str] = None, heartbeat_interval: Optional[float] = None,
-                 activities: Iterable[Callable[..., Any]] = (), pipelined_answers: bool = True) -> None:
+                 activities: Iterable[Callable[..., Any]] = (), pipelined_answers: bool = True,
+                 payloads: Any = None) -> None:
         super().__init__(layer1, domain, task_list, identity=identity)
+        self.payloads = resolve_payloads(payloads)
         if heartbeat_interval is not None and heartbeat_interval <= 0:
             raise ValueError("Worker: heartbeat_interval: must be > 0 seconds, got %r" % (heartbeat_interval,))
         self.heartbeat_interval = heartbeat_interval
@@ -198,7 +204,10 @@ class Worker(Actor):
             domain=self.domain, task_list={"name": self.task_list}, identity=self.identity)
         if not response.get("taskToken"):
             return None
-        return ActivityTask.from_response(response, self.layer1)
+        task = ActivityTask.from_response(response, self.layer1)
+        if self.payloads is not None and task.control is not None:
+            task.control.payloads = self.payloads  # heartbeat details are offloaded too
+        return task
 
     def handle(self, task: Any) -> None:
         """Run the task with heartbeats and answer completed / failed / canceled; never raises SWF errors."""
@@ -206,7 +215,11 @@ class Worker(Actor):
         heartbeater = Heartbeater(self.layer1, task, interval).start() if interval else None
         try:
             try:
-                value = self.do(task)
+                if self.payloads is None:
+                    value = self.do(task)
+                else:  # serializers in the handler (futures activities) offload through the codec too
+                    with offloading(self.payloads):
+                        value = self.do(decoded_task(self.payloads, task))
             finally:
                 if heartbeater is not None:
                     heartbeater.stop()
@@ -223,7 +236,7 @@ class Worker(Actor):
                          _type_text(task.activity_type), task.workflow_id, reason)
                 outcome = ("failed", (reason, details))
         else:
-            outcome = _completed(value)
+            outcome = _completed(value, offload=self.payloads is not None)
         if self._responder is not None:
             self._responder.submit(lambda: self.respond(task, *outcome))
         else:
@@ -248,6 +261,8 @@ class Worker(Actor):
             log.warning("%s is no longer known to SWF (timed out or closed); its result (%s) is dropped",
                         where, kind)
             return
+        if self.payloads is not None:
+            kind, payload = encode_outcome(self.payloads, kind, payload)
         try:
             if kind == "completed":
                 self.layer1.respond_activity_task_completed(task_token=task.task_token, result=payload)
@@ -263,8 +278,9 @@ class Worker(Actor):
             log.exception("could not report %s as %s; SWF will time it out", where, kind)
 
 
-def _completed(value: Any) -> Tuple[str, Any]:
-    """("completed", text) for a return value, or ("failed", (reason, details)) if it cannot be sent."""
+def _completed(value: Any, offload: bool = False) -> Tuple[str, Any]:
+    """("completed", text) for a return value, or ("failed", (reason, details)) if it cannot be sent
+    (``offload``: a codec will offload a long result, so length is no reason)."""
     if value is None or isinstance(value, str):
         text = value
     else:
@@ -274,9 +290,9 @@ def _completed(value: Any) -> Tuple[str, Any]:
             return ("failed", ("ResultNotSerializable",
                                cut("the activity returned %s, which is neither a str nor JSON-serializable: %s"
                                    % (type(value).__name__, err), MAX_DATA_LENGTH)))
-    if text is not None and len(text) > MAX_DATA_LENGTH:
-        return ("failed", ("ResultTooLarge", "the activity's result is %d characters; SWF allows at most %d"
-                           % (len(text), MAX_DATA_LENGTH)))
+    if text is not None and len(text) > MAX_DATA_LENGTH and not offload:
+        return ("failed", ("ResultTooLarge", "the activity's result is %d characters; SWF allows at most %d: %s"
+                           % (len(text), MAX_DATA_LENGTH, OFFLOAD_HINT)))
     return ("completed", text)
 
 

@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Optional
 from swfkit import exceptions
 from swfkit.cli import connection
 from swfkit.cli.failure_lines import EXIT_FAULT, UsageError
+from swfkit.cli.payload_options import label_references, offload_input, read_input, resolve_references
 from swfkit.cli.rendering import emit, emit_fields, print_json, type_label, wants_json, when
 from swfkit.demo.event_lines import event_rows
 
@@ -63,7 +64,8 @@ def workflow_start(args: argparse.Namespace) -> int:
     with connection.make_client(args) as swf:
         answer = swf.start_workflow_execution(
             domain=domain, workflow_id=workflow_id, workflow_type={"name": args.name, "version": args.version},
-            input=json_text(args.input, "--input"), task_list={"name": args.task_list} if args.task_list else None,
+            input=offload_input(json_text(read_input(args.input, "--input"), "--input"), "StartWorkflowExecution"),
+            task_list={"name": args.task_list} if args.task_list else None,
             execution_start_to_close_timeout=args.execution_timeout, task_start_to_close_timeout=args.task_timeout,
             child_policy=args.child_policy, tag_list=args.tag or None)
     result = {"workflowId": workflow_id, "runId": answer.get("runId")}
@@ -91,7 +93,7 @@ def workflow_start_local(args: argparse.Namespace) -> int:
     if given:
         raise UsageError("workflow start --local: %s only apply on an SWF endpoint; drop %s"
                          % (", ".join(given), "it" if len(given) == 1 else "them"))
-    input_json = json_text(args.input, "--input")
+    input_json = json_text(read_input(args.input, "--input"), "--input")
     target = load_target(spec)
     if not callable(getattr(target, "swfkit_run_local", None)):
         raise UsageError("%s: %s is not a futures @workflow class (it has no swfkit_run_local)"
@@ -178,7 +180,10 @@ def workflow_history(args: argparse.Namespace) -> int:
             events.extend(page.get("events", []))
     if args.last:
         events = events[-args.last:]
-    emit(args, events, ["ID", "TIME", "EVENT", "DETAILS"], event_rows(events), empty="(no events)")
+    if args.resolve:
+        events = resolve_references(events)
+    emit(args, events, ["ID", "TIME", "EVENT", "DETAILS"], event_rows(events if args.resolve else label_references(events)),
+         empty="(no events)")
     return 0
 
 
@@ -186,7 +191,9 @@ def workflow_signal(args: argparse.Namespace) -> int:
     domain = connection.domain(args)
     with connection.make_client(args) as swf:
         swf.signal_workflow_execution(domain=domain, workflow_id=args.workflow_id, run_id=args.run_id,
-                                      signal_name=args.signal, input=json_text(args.input, "--input"))
+                                      signal_name=args.signal,
+                                      input=offload_input(json_text(read_input(args.input, "--input"), "--input"),
+                                                          "SignalWorkflowExecution"))
     return _done(args, "signaled", signal=args.signal)
 
 
@@ -223,7 +230,8 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--local", action="store_true",
                         help="run the futures @workflow class MODULE:CLASS in this process, no endpoint; print its result")
     parser.add_argument("--workflow-id", help="default: NAME-<random>")
-    parser.add_argument("--input", help="input, as JSON")
+    parser.add_argument("--input", help="input, as JSON (@FILE: read it from FILE; offloaded over SWF's limit "
+                                        "when SWFKIT_PAYLOAD_STORE is set)")
     parser.add_argument("--task-list", help="decision task list (default: the type's)")
     parser.add_argument("--execution-timeout", help="execution start-to-close seconds")
     parser.add_argument("--task-timeout", help="decision task start-to-close seconds")
@@ -247,10 +255,12 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         parser.add_argument("workflow_id", metavar="WORKFLOW_ID")
         if action == "signal":
             parser.add_argument("signal", metavar="SIGNAL_NAME")
-            parser.add_argument("--input", help="signal input, as JSON")
+            parser.add_argument("--input", help="signal input, as JSON (@FILE: read it from FILE)")
         parser.add_argument("--run-id", help="default: the open run (info/history: else the latest closed run)")
         if action == "history":
             parser.add_argument("--last", type=int, help="show only the last N events")
+            parser.add_argument("--resolve", action="store_true",
+                                help="fetch offloaded payloads (shown as [offloaded SIZE] REFERENCE otherwise)")
         if action == "terminate":
             parser.add_argument("--reason")
             parser.add_argument("--details")

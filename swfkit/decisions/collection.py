@@ -6,6 +6,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optio
 from swfkit.decisions import builders
 from swfkit.decisions.builders import Priority, TaskListRef, Timeout, TypeRef
 from swfkit.decisions.decision import Decision
+from swfkit.decisions.payload_offload import PayloadEncoder, active_encoder, check_deferred
 from swfkit.decisions.response_limits import check_response
 from swfkit.decisions.rules import OPERATION, at_index
 from swfkit.exceptions import ValidationError
@@ -20,6 +21,10 @@ class Decisions:
     (``i`` = the index it would have had). :meth:`validate` and :meth:`to_list` add the
     per-response rules (one close decision, last; unique ids; the 1 MB request limit).
 
+    With a payload codec (``payloads=``, or an active ``offloading`` block as in a Decider's
+    ``decide``), payload members over SWF's limits are accepted when added and offloaded by
+    :meth:`to_list` (see ``payload_offload``).
+
     >>> d = Decisions()
     >>> _ = d.schedule_activity_task("a1", ("A", "1"), input="x")
     >>> _ = d.complete_workflow_execution(result="done")
@@ -27,10 +32,12 @@ class Decisions:
     ['ScheduleActivityTask', 'CompleteWorkflowExecution']
     """
 
-    __slots__ = ("_items",)
+    __slots__ = ("_items", "_encoder", "_deferred")
 
-    def __init__(self, decisions: Iterable[DecisionLike] = ()) -> None:
+    def __init__(self, decisions: Iterable[DecisionLike] = (), *, payloads: Optional[PayloadEncoder] = None) -> None:
         self._items: List[Decision] = []
+        self._encoder = payloads
+        self._deferred = False  # some decision was built while a codec was active
         self.extend(decisions)
 
     # -- list behaviour ------------------------------------------------------------------------
@@ -45,6 +52,7 @@ class Decisions:
                 decision = Decision.from_dict(decision)
             except ValidationError as error:
                 raise at_index(error, len(self._items)) from None
+        self._deferred = self._deferred or active_encoder() is not None
         self._items.append(decision)
         return decision
 
@@ -93,8 +101,26 @@ class Decisions:
         check_response(self._items, execution_context)
 
     def to_list(self, *, execution_context: Optional[str] = None) -> List[Dict[str, Any]]:
-        """The validated wire list for ``RespondDecisionTaskCompleted``'s ``decisions``."""
-        wire = [decision.to_dict() for decision in self._items]
+        """The validated wire list for ``RespondDecisionTaskCompleted``'s ``decisions``; with a payload
+        codec, payload members over their threshold are offloaded (stored, replaced by references).
+
+        Raises:
+            ValidationError: a per-response rule, or a payload over its limit with no codec to offload it.
+            PayloadError: the codec could not store a payload (from ``swfkit.payloads``).
+        """
+        encoder = self._encoder or active_encoder()
+        if encoder is not None:
+            wire = []
+            for decision in self._items:
+                item, key = decision.to_dict(), decision.attributes_key
+                item[key] = encoder.encode_attributes(decision.decision_type, item[key])
+                wire.append(item)
+        else:
+            wire = [decision.to_dict() for decision in self._items]
+            if self._deferred:
+                for index, item in enumerate(wire):
+                    key = self._items[index].attributes_key
+                    check_deferred(item["decisionType"], key, item[key], index, OPERATION)
         check_response(self._items, execution_context, wire)
         return wire
 
@@ -104,6 +130,7 @@ class Decisions:
             decision = build(*args, **kwargs)
         except ValidationError as error:
             raise at_index(error, len(self._items)) from None
+        self._deferred = self._deferred or active_encoder() is not None
         self._items.append(decision)
         return decision
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Callable, Dict, Tuple
 
+from swfkit.decisions.payload_offload import DEFERRABLE_SHAPES, active_encoder
 from swfkit.exceptions import ValidationError
 from swfkit.spec import DECISION_ATTRIBUTES, SHAPES
 from swfkit.spec import limits
@@ -87,6 +88,8 @@ def _compile_string(shape_name: str, shape: Mapping[str, Any], member: str, pare
     identifier = shape_name in IDENTIFIER_SHAPES
     trimmed = identifier and parent == "TaskList"
     priority, tag = shape_name == "TaskPriority", shape_name == "Tag"
+    deferrable = shape_name in DEFERRABLE_SHAPES
+    hint = ": " + limits.OFFLOAD_HINT if shape_name in ("Data", "LimitedData") else ""
 
     def check(value: Any, path: str) -> Any:
         if type(value) is not str and not isinstance(value, str):
@@ -98,7 +101,9 @@ def _compile_string(shape_name: str, shape: Mapping[str, Any], member: str, pare
         if size < low:
             raise fail(path, "must not be empty" if low == 1 else "length must be at least %d" % low)
         if high is not None and size > high:
-            raise fail(path, "length must be at most %d (is %d)" % (high, size))
+            if deferrable and active_encoder() is not None:
+                return value  # the codec offloads (or cuts) it when the decisions are sent
+            raise fail(path, "length must be at most %d (is %d)%s" % (high, size, hint))
         if allowed is not None and value not in allowed:
             raise fail(path, "must be one of %s" % choices)
         if identifier:

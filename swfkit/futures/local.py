@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union, cast
 
 from swfkit.actors.failures import failure_of
+from swfkit.actors.payload_wiring import resolve_payloads
+from swfkit.decisions import Decisions
+from swfkit.decisions.payload_offload import offloading
 from swfkit.futures.definitions import definition_of
 from swfkit.futures.errors import CancelledError, WorkflowDeadlock, WorkflowFailed
 from swfkit.futures.local_history import LocalHistory
@@ -65,15 +68,18 @@ class LocalRunner:
     Args:
         signals: ``LocalSignal``s (or ``(name, input, at)`` tuples) for the top-level execution.
         max_decision_tasks: safety limit on decision tasks per run.
+        payloads: a ``swfkit.payloads.Payloads`` codec offloading payloads over SWF's limits as a
+            Decider and Worker would (default: ``SWFKIT_PAYLOAD_STORE``'s, if set; ``False``: none).
         **replay_limits: max_open_activities, max_request_bytes, max_decisions (per response).
     """
 
     def __init__(self, *, signals: Iterable[Union[LocalSignal, Tuple[Any, ...]]] = (),
-                 max_decision_tasks: int = 100_000, **replay_limits: Any) -> None:
+                 max_decision_tasks: int = 100_000, payloads: Any = None, **replay_limits: Any) -> None:
         self.signals = sorted((s if isinstance(s, LocalSignal) else LocalSignal(*s) for s in signals),
                               key=lambda s: s.at)
         self.max_decision_tasks = max_decision_tasks
         self.replay_limits = replay_limits
+        self.payloads = resolve_payloads(payloads)
         self.clock = [START_TIME]
         self.open_runs: Dict[str, LocalHistory] = {}
         self._counter = 0
@@ -86,6 +92,11 @@ class LocalRunner:
 
         ``signals`` default: the runner's own for a top-level execution, none for a child.
         """
+        with offloading(self.payloads):
+            return self._run(workflow_class, input, workflow_id, parent, signals)
+
+    def _run(self, workflow_class: Any, input: Optional[str], workflow_id: Optional[str],
+             parent: Optional[Dict[str, Any]], signals: Optional[Sequence[LocalSignal]]) -> LocalExecution:
         definition = definition_of(workflow_class)
         if signals is None:
             signals = self.signals if parent is None else ()
@@ -146,8 +157,13 @@ class LocalRunner:
                                 run_id=history.run_id, **self.replay_limits)
         outcome = context.run()
         completed = history.add("DecisionTaskCompleted", scheduledEventId=scheduled, startedEventId=started)
-        for decision in outcome.decisions:
-            history.apply(decision.to_dict(), completed, context.used)
+        # Sent as a Decider sends them: payloads over the limits stored, references in their place.
+        wire = Decisions(outcome.decisions, payloads=self.payloads).to_list() if self.payloads is not None \
+            else [decision.to_dict() for decision in outcome.decisions]
+        if self.payloads is not None:
+            self.payloads.discard_pending()
+        for item in wire:
+            history.apply(item, completed, context.used)
         self._known.update(context.used)
         return outcome.error
 
@@ -166,6 +182,8 @@ class LocalRunner:
                 history.add("ActivityTaskFailed", scheduledEventId=scheduled_event_id, startedEventId=started,
                             reason=reason, details=details)
             else:
+                if self.payloads is not None:  # answered as a Worker answers
+                    result = self.payloads.encode("RespondActivityTaskCompleted.result", result)
                 if result is not None and len(result) > MAX_DATA_LENGTH:
                     history.add("ActivityTaskFailed", scheduledEventId=scheduled_event_id, startedEventId=started,
                                 reason="ResultTooLarge", details="the result is %d characters" % len(result))
@@ -235,9 +253,11 @@ def run_local(workflow_class: Any, *args: Any, signals: Iterable[Union[LocalSign
         for something that cannot come.
     """
     definition = definition_of(workflow_class)
-    input = encode_args(definition.serializer, args, kwargs, "run_local")
-    done = LocalRunner(signals=signals).run(workflow_class, input)
-    return _value(definition, done)
+    runner = LocalRunner(signals=signals)
+    with offloading(runner.payloads):
+        input = encode_args(definition.serializer, args, kwargs, "run_local")
+        done = runner.run(workflow_class, input)
+        return _value(definition, done)
 
 
 def _value(definition: Any, done: LocalExecution) -> Any:
@@ -252,9 +272,10 @@ def _value(definition: Any, done: LocalExecution) -> Any:
 
 def run_local_wire(workflow_class: Any, input_json: Optional[str]) -> Optional[str]:
     """``run_local`` from a wire input to a wire result (the CLI's ``workflow start --local``)."""
-    done = LocalRunner().run(workflow_class, input_json)
+    runner = LocalRunner()
+    done = runner.run(workflow_class, input_json)
     if done.status == "completed":
-        return done.result
+        return done.result if runner.payloads is None else runner.payloads.decode(done.result)
     if done.error is not None:
         reason, details = failure_of(done.error)
         raise WorkflowFailed(reason, details) from done.error

@@ -20,7 +20,7 @@ from swfkit.decisions import (
     continue_as_new_workflow_execution,
     fail_workflow_execution,
 )
-from swfkit.exceptions import NonDeterministicWorkflowError
+from swfkit.exceptions import NonDeterministicWorkflowError, PayloadError
 from swfkit.futures import ids
 from swfkit.history.collection_pause import collection_paused
 from swfkit.futures.definitions import definition_of
@@ -207,8 +207,8 @@ class ReplayContext(Requests):
             reason, details = cut(request.reason, MAX_REASON_LENGTH), cut(request.details, MAX_DATA_LENGTH)
             return fail_workflow_execution(reason=reason, details=details), \
                 {"status": "failed", "reason": reason, "details": details}
-        except NonDeterministicWorkflowError:
-            raise
+        except (NonDeterministicWorkflowError, PayloadError):
+            raise  # the code or the store is at fault, not the workflow: the decision task is retried
         except Exception as exc:  # the workflow's own failure: fail the execution, never lose it
             reason, details = failure_of(exc)
             return fail_workflow_execution(reason=reason, details=details), \

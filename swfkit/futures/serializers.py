@@ -4,6 +4,12 @@ A serializer is any object with ``dumps(value) -> str`` and ``loads(text) -> val
 encoded as a JSON list (``[1, 2]``), or ``{"args": [...], "kwargs": {...}}`` when there are keyword
 arguments; on the way in, any other JSON value is taken as one positional argument (what a person
 types on the command line).
+
+Payload offload happens here, at the serializer's output: with a payload codec active (a Decider
+or Worker configured with one, or ``run_local`` with ``SWFKIT_PAYLOAD_STORE``), a serialized value
+over SWF's limit becomes its content-addressed reference (stored when the decision or answer is
+sent), and a reference read back is decoded before ``loads``. Replays recompute the same reference,
+so the determinism checks compare references.
 """
 from __future__ import annotations
 
@@ -11,8 +17,9 @@ import json
 import json.scanner
 from typing import Any, Callable, Dict, Optional, Protocol, Tuple
 
+from swfkit.decisions.payload_offload import active_encoder
 from swfkit.exceptions import ValidationError
-from swfkit.spec.limits import MAX_DATA_LENGTH
+from swfkit.spec.limits import MAX_DATA_LENGTH, OFFLOAD_HINT
 
 __all__ = ["Serializer", "JSONSerializer", "JSON", "encode_args", "decode_args", "encode_value", "decode_value"]
 
@@ -87,9 +94,23 @@ def _dumps(serializer: Any, value: Any, where: str, path: str) -> str:
         raise ValidationError(where, path, "not serializable by %r: %s" % (serializer, err)) from None
     if not isinstance(text, str):
         raise ValidationError(where, path, "serializer %r returned %s, not str" % (serializer, type(text).__name__))
+    codec = active_encoder()
+    if codec is not None:
+        offloaded = codec.reference("", path.partition("[")[0], text)
+        text = text if offloaded is None else offloaded
     if len(text) > MAX_DATA_LENGTH:
-        raise ValidationError(where, path, "serialized length must be at most %d characters (is %d)"
-                              % (MAX_DATA_LENGTH, len(text)))
+        raise ValidationError(where, path, "serialized length must be at most %d characters (is %d): %s"
+                              % (MAX_DATA_LENGTH, len(text), OFFLOAD_HINT))
+    return text
+
+
+def _decoded(text: str) -> str:
+    """``text`` with an offloaded payload fetched (only references start with ``s``; JSON never does)."""
+    if text[:1] == "s":
+        codec = active_encoder()
+        if codec is not None:
+            decoded = codec.decode(text)
+            return text if decoded is None else decoded
     return text
 
 
@@ -109,7 +130,7 @@ def encode_args(serializer: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any], 
             _dumps(serializer, value, where, "kwargs[%r]" % key)
         return _dumps(serializer, payload, where, "input")
     if type(text) is not str or len(text) > MAX_DATA_LENGTH:
-        return _dumps(serializer, payload, where, "input")  # raises the precise error
+        return _dumps(serializer, payload, where, "input")  # the precise error, or the offloaded reference
     return text
 
 
@@ -117,7 +138,7 @@ def decode_args(serializer: Any, text: Optional[str]) -> Tuple[Tuple[Any, ...], 
     """``(args, kwargs)`` from a wire input (``None`` or empty: no arguments)."""
     if text is None or text == "":
         return (), {}
-    value = serializer.loads(text)
+    value = serializer.loads(_decoded(text))
     if isinstance(value, list):
         return tuple(value), {}
     if isinstance(value, dict) and value and set(value) <= {"args", "kwargs"} \
@@ -136,6 +157,7 @@ def decode_value(serializer: Any, text: Optional[str], *, lenient: bool = False)
     returned as is (signals typed by hand)."""
     if text is None:
         return None
+    text = _decoded(text)
     if not lenient:
         return serializer.loads(text)
     try:

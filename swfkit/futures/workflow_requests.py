@@ -110,7 +110,7 @@ class Requests:
             if row[R_TYPE] == act.wire_type and row[R_INPUT] == input:
                 future.attempts = len(row[R_ATTEMPTS]) + 1
                 try:
-                    value = None if row[R_RESULT] is None else act.serializer.loads(row[R_RESULT])
+                    value = decode_value(act.serializer, row[R_RESULT])  # offloaded results too
                 except ValueError:
                     pass  # reported by the general path below
                 else:

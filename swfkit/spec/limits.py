@@ -48,3 +48,7 @@ FORBIDDEN_IDENTIFIER = "arn"
 TAG_PATTERN = re.compile(r"[\w\s.:/=+\-@]*\Z")
 #: A timeout is a string of decimal seconds (at most 8 characters) or ``NONE``.
 TIMEOUT_PATTERN = re.compile(r"(?:[0-9]{1,8}|NONE)\Z")
+
+#: How to get past the payload limits, for every "too long" error (see swfkit.payloads).
+OFFLOAD_HINT = ("configure a payload store to offload it (SWFKIT_PAYLOAD_STORE=s3://bucket/prefix or "
+                "file:///dir, or a swfkit.payloads.Payloads)")
