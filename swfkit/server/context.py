@@ -49,6 +49,14 @@ class Context:
         #: Domains seen to exist (SWF never deletes a domain, so this only grows).
         self.known_domains: Set[str] = set()
         self._frozen: Optional[Tuple[int, float]] = None
+        #: Per request thread: ``alive``, a callable telling whether the caller is still connected
+        #: (set by the HTTP front; absent when a call does not come over HTTP).
+        self.local = threading.local()
+
+    def caller_alive(self) -> bool:
+        """Whether the client of the current call is still there to receive an answer."""
+        alive = getattr(self.local, "alive", None)
+        return alive is None or bool(alive())
 
     def now(self) -> float:
         """The current time, rounded to milliseconds as SWF reports it.

@@ -40,6 +40,10 @@ def _long_poll(ctx: Context, kind: str, p: Dict[str, Any], take: Any) -> Any:
                         "SELECT id, execution, scheduled_event_id FROM tasks WHERE domain=? AND kind=? "
                         "AND task_list=? ORDER BY priority DESC, id LIMIT 1", key).fetchone()
                     if row is not None:
+                        if not ctx.caller_alive():
+                            # the client died while waiting: leave the task to a live poller
+                            cond.notify(1)
+                            return None
                         ctx.store.execute("DELETE FROM tasks WHERE id=?", (row["id"],))
                         result = take(row["execution"], row["scheduled_event_id"])
                         if result is not None:
