@@ -152,7 +152,7 @@ def _refuse(sock: socket.socket) -> None:
             break
         received += chunk
     status, body = service.error_body(ServiceUnavailable(
-        "The server is at its limit of concurrent connections; retry"))
+        "The server is at its limit of concurrent connections; retry", status_code=503))
     head = ("HTTP/1.1 %d Service Unavailable\r\nContent-Type: %s\r\nContent-Length: %d\r\n"
             "x-amzn-RequestId: %s-%012x\r\nConnection: close\r\n\r\n"
             % (status, CONTENT_TYPE, len(body), REQUEST_ID_PREFIX, next(REQUEST_COUNTER)))
