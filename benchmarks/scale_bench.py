@@ -15,12 +15,16 @@ Sections (add one by writing a function ``(args) -> None`` and listing it in SEC
    DescribeWorkflowExecution and a PollForDecisionTask that finds a task waiting.  [<= 1.5x]
 2. ``open-timers``: CPU per SignalWorkflowExecution on an execution with 1,000 open timers vs
    one with none.                                                                  [<= 2x]
+3. ``capacity``: a server subprocess (``swfkit server``): resident memory per open execution (in
+   memory, or with ``--db`` also the file's bytes) and per waiting long poll (2,000 at once).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -141,10 +145,84 @@ def section_open_timers(args: argparse.Namespace) -> None:
     ratio_line("Signal, 1,000 open timers vs none", costs[0], costs[1], 2.0, "1000/0")
 
 
+def _rss_kb(pid: int) -> int:
+    with open("/proc/%d/status" % pid) as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def _raw(endpoint: str, operation: str, body: Dict[str, Any]) -> bytes:
+    data = json.dumps(body).encode()
+    return (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\n"
+            b"X-Amz-Target: SimpleWorkflowService." + operation.encode() +
+            b"\r\nContent-Length: " + str(len(data)).encode() + b"\r\n\r\n" + data)
+
+
+def section_capacity(args: argparse.Namespace) -> None:
+    tmp = tempfile.TemporaryDirectory()
+    command = [sys.executable, "-m", "swfkit.server.command", "--poll-timeout", "60"]
+    if args.db:
+        command += ["--db", os.path.join(tmp.name, "capacity.db")]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True,
+                              cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sockets: List[socket.socket] = []
+    try:
+        endpoint = (server.stdout.readline() if server.stdout else "").strip()
+        host, port = endpoint[len("http://"):].split(":")
+        conn = socket.create_connection((host, int(port)))
+
+        def call(operation: str, **body: Any) -> None:
+            conn.sendall(_raw(endpoint, operation, body))
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += conn.recv(65536)
+            length = int(head.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+            rest = head.split(b"\r\n\r\n", 1)[1]
+            while len(rest) < length:
+                rest += conn.recv(65536)
+
+        call("RegisterDomain", name="d", workflowExecutionRetentionPeriodInDays="1")
+        call("RegisterWorkflowType", domain="d", name="wf", version="1", defaultTaskList={"name": "dl"},
+             defaultExecutionStartToCloseTimeout="86400", defaultTaskStartToCloseTimeout="3600",
+             defaultChildPolicy="TERMINATE")
+        count = 2000 if args.quick else 10000
+        before = _rss_kb(server.pid)
+        for number in range(count):
+            call("StartWorkflowExecution", domain="d", workflowId="w%d" % number, workflowType=WF)
+        after = _rss_kb(server.pid)
+        line = "  %d open executions: RSS +%.1f MB, %.2f KB per execution" % (
+            count, (after - before) / 1024, (after - before) / count)
+        if args.db:
+            size = sum(os.path.getsize(os.path.join(tmp.name, f)) for f in os.listdir(tmp.name))
+            line += "; database files %.1f MB, %.2f KB per execution" % (size / 2 ** 20, size / 1024 / count)
+        print("capacity (%s; a server subprocess)" % ("--db file" if args.db else "in memory"))
+        print(line)
+        polls = 2000
+        before = _rss_kb(server.pid)
+        request = _raw(endpoint, "PollForActivityTask", {"domain": "d", "taskList": {"name": "empty"}})
+        for _ in range(polls):
+            sock = socket.create_connection((host, int(port)))
+            sock.sendall(request)
+            sockets.append(sock)
+        time.sleep(3)
+        after = _rss_kb(server.pid)
+        print("  %d waiting long polls: RSS +%.1f MB, %.1f KB per poll (one thread each)"
+              % (polls, (after - before) / 1024, (after - before) / polls))
+    finally:
+        for sock in sockets:
+            sock.close()
+        server.terminate()
+        server.wait(30)
+        tmp.cleanup()
+
+
 #: name -> section; the decider and futures sections of issue 18 (items 6-7) go here too.
 SECTIONS: Dict[str, Callable[[argparse.Namespace], None]] = {
     "open-executions": section_open_executions,
     "open-timers": section_open_timers,
+    "capacity": section_capacity,
 }
 
 
