@@ -68,7 +68,7 @@ class Bench:
             self.tmp.cleanup()
 
 
-def cpu_per_call(calls: List[Callable[[], Any]], repeats: int = 3) -> float:
+def cpu_per_call(calls: List[Callable[[], Any]], repeats: int = 5) -> float:
     """Microseconds of process CPU per call: the best of ``repeats`` passes over ``calls``
     (each pass gets its own slice, so no call repeats work another did)."""
     size = len(calls) // repeats
@@ -92,7 +92,7 @@ def _open_execution_costs(args: argparse.Namespace, open_count: int) -> Dict[str
     bench = Bench(args.db)
     try:
         runs = [bench.start("filler") for _ in range(open_count)]
-        per = 60 if args.quick else 300
+        per = 100 if args.quick else 500
         n = min(per, open_count)
         step = max(1, open_count // n)
         targets = [runs[i * step] for i in range(n)]

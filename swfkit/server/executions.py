@@ -4,7 +4,7 @@
 task, counters) is a JSON ``state`` column saved with the row in the same transaction that appends
 the events; open activities (up to 1,000) have rows of their own so a worker call touches only its
 activity, and so do open timers, children and Lambda functions (``records``, see
-:class:`~swfkit.server.records.RecordMap`), so a call's cost does not grow with them.
+:class:`~swfkit.server.execution_records.RecordMap`), so a call's cost does not grow with them.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from swfkit.exceptions import UnknownResourceFault
 from swfkit.spec import EVENT_ATTRIBUTES, limits
 
 from swfkit.server.context import Context
-from swfkit.server.records import RecordMap
+from swfkit.server.execution_records import RecordMap
 from swfkit.server.schema import RECORD_KINDS
 from swfkit.server.store import to_json
 

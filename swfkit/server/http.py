@@ -87,7 +87,12 @@ class SWFHTTPServer(ThreadingHTTPServer):
             if not over:
                 self.active += 1
         if not over:
-            super().process_request(request, client_address)
+            try:
+                super().process_request(request, client_address)
+            except RuntimeError:  # "can't start new thread": the machine's limit came first
+                with self.connections_lock:
+                    self.active -= 1
+                self.shutdown_request(request)
             return
         if self._rejecter is None:
             self._rejecter = threading.Thread(target=self._reject_forever, name="swf-http-refuse", daemon=True)
