@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import MutableMapping
-from typing import Any, Dict, ItemsView, Iterator, Optional, Set, ValuesView
+from typing import Any, Dict, ItemsView, Iterator, Optional, Set, Tuple, ValuesView
 
 from swfkit.server.store import Store, to_json
 
@@ -98,3 +98,33 @@ class RecordMap(MutableMapping):  # type: ignore[type-arg]
                 self._store.execute("DELETE FROM records WHERE execution=? AND kind=? AND key=?",
                                     (self._execution, self._kind, key))
         self._touched.clear()
+
+
+class ExecutionState(dict):  # type: ignore[type-arg]
+    """An execution's bookkeeping: its small JSON ``state`` plus a :class:`RecordMap` per record
+    kind, made on first use (most calls touch none, and an execution loaded for a signal should
+    not pay for them).
+
+    Args:
+        store: the server's store.
+        execution: the execution's row id.
+        kinds: the record kinds (``state[kind]`` gives their map).
+        fresh: the execution was just created: its maps start empty without a read.
+        small: the parsed JSON ``state``.
+    """
+
+    __slots__ = ("_store", "_execution", "_kinds", "_fresh")
+
+    def __init__(self, store: Store, execution: int, kinds: Tuple[str, ...], fresh: bool,
+                 small: Dict[str, Any]) -> None:
+        super().__init__(small)
+        self._store = store
+        self._execution = execution
+        self._kinds = kinds
+        self._fresh = fresh
+
+    def __missing__(self, key: str) -> Any:
+        if key not in self._kinds:
+            raise KeyError(key)
+        records = self[key] = RecordMap(self._store, self._execution, key, {} if self._fresh else None)
+        return records

@@ -15,7 +15,7 @@ from swfkit.exceptions import UnknownResourceFault
 from swfkit.spec import EVENT_ATTRIBUTES, limits
 
 from swfkit.server.context import Context
-from swfkit.server.execution_records import RecordMap
+from swfkit.server.execution_records import ExecutionState, RecordMap
 from swfkit.server.schema import RECORD_KINDS
 from swfkit.server.store import to_json
 
@@ -105,10 +105,10 @@ class Execution:
         #: Open activity records by scheduled event id, as last read or written in this transaction
         #: line (the whole object is dropped from the identity map by any rollback).
         self._activities: Dict[int, Dict[str, Any]] = {}
-        self.state: Dict[str, Any] = json.loads(row["state"])
-        fresh = row["next_event_id"] == 1  # just inserted: no records to read yet
-        for kind in RECORD_KINDS:
-            self.state[kind] = RecordMap(ctx.store, self.id, kind, {} if fresh else None)
+        # timers, children and lambdas: ``state[kind]`` reads their rows on first use; a row just
+        # inserted (no event yet) has none to read
+        self.state: Dict[str, Any] = ExecutionState(ctx.store, self.id, RECORD_KINDS, row["next_event_id"] == 1,
+                                                    json.loads(row["state"]))
         self.next_event_id: int = row["next_event_id"]
         #: The indexed columns as the row holds them: a save that leaves them alone skips them
         #: (writing an indexed column, even unchanged, rewrites that index's entries).
