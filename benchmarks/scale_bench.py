@@ -92,10 +92,11 @@ def _open_execution_costs(args: argparse.Namespace, open_count: int) -> Dict[str
     bench = Bench(args.db)
     try:
         runs = [bench.start("filler") for _ in range(open_count)]
-        per = 100 if args.quick else 500
-        n = min(per, open_count)
+        # the same number of calls at every size; targets spread over all the open executions
+        # (repeating at the small size); a poll takes one waiting task, so at most one per execution
+        n = 100 if args.quick else 1000
         step = max(1, open_count // n)
-        targets = [runs[i * step] for i in range(n)]
+        targets = [runs[(i * step) % open_count] for i in range(n)]
         costs = {
             "StartWorkflowExecution": cpu_per_call([lambda: bench.start("new") for _ in range(n)]),
             "Signal by workflowId": cpu_per_call([
@@ -108,7 +109,7 @@ def _open_execution_costs(args: argparse.Namespace, open_count: int) -> Dict[str
                 (lambda r=r: bench.call("DescribeWorkflowExecution", domain="d", execution=r)) for r in targets]),
             "PollForDecisionTask (task waiting)": cpu_per_call([
                 lambda: bench.call("PollForDecisionTask", domain="d", taskList={"name": "dl"},
-                                   maximumPageSize=100) for _ in range(n)]),
+                                   maximumPageSize=100) for _ in range(min(n, open_count))]),
         }
         return costs
     finally:

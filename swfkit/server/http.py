@@ -124,7 +124,10 @@ class SWFHTTPServer(ThreadingHTTPServer):
     def server_close(self) -> None:
         super().server_close()
         if self._rejecter is not None:
-            self._refused.put(None)
+            try:
+                self._refused.put_nowait(None)
+            except queue.Full:  # it is busy refusing: it is a daemon thread and dies with us
+                pass
 
     def close_connections(self) -> None:
         """Shut down every open keep-alive connection (their threads then end)."""
