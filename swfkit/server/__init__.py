@@ -42,8 +42,8 @@ class SWFServer:
         account: the account id in domain ARNs.
         max_connections: connections served at once; past it a connection gets 503
             ServiceUnavailable (retried by botocore).
-        read_timeout: seconds a request's headers or body may stall before its connection closes
-            (long polls are not reads: they are never cut short).
+        read_timeout: seconds a request's headers and body may take to arrive before its
+            connection closes (long polls are not reads: they are never cut short).
         idle_timeout: seconds a keep-alive connection may wait for its next request.
 
     Raises:

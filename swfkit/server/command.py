@@ -30,8 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-connections", type=int, default=4000,
                         help="connections served at once; more get 503 ServiceUnavailable (default 4000)")
     parser.add_argument("--read-timeout", type=float, default=10.0,
-                        help="seconds a request's headers or body may stall (default 10; long polls "
-                             "are not affected)")
+                        help="seconds a request's headers and body may take to arrive (default 10; long "
+                             "polls are not affected)")
 
 
 def _keys(args: argparse.Namespace) -> Optional[Dict[str, str]]:

@@ -3,8 +3,10 @@
 What it holds: one thread per open connection (a waiting long poll is one), at most
 ``max_connections`` of them; past that, a connection is answered ``503 ServiceUnavailable``
 (botocore retries it) by one rejecting thread. A connection that sends nothing for
-``idle_timeout`` seconds, or stalls ``read_timeout`` seconds inside a request's headers or body,
-is closed; a long poll is not a read, so it is never cut short.
+``idle_timeout`` seconds is closed, and so is one whose request (headers and body, from its first
+line) has not fully arrived ``read_timeout`` seconds after it began: a watchdog thread enforces
+that deadline, so a client trickling bytes cannot stretch it. A long poll is not a read, so it is
+never cut short.
 """
 from __future__ import annotations
 
@@ -76,6 +78,10 @@ class SWFHTTPServer(ThreadingHTTPServer):
         self.connections: Set[socket.socket] = set()
         self.connections_lock = threading.Lock()
         self.active = 0  # connections with a thread (counted on the accepting thread)
+        #: connections inside a request -> when its reading must be over (the watchdog's list)
+        self.reading: Dict[socket.socket, float] = {}
+        self._watchdog: Optional[threading.Thread] = None
+        self._closed = threading.Event()
         self._refused: "queue.Queue[Optional[socket.socket]]" = queue.Queue(REJECT_QUEUE)
         self._rejecter: Optional[threading.Thread] = None
         super().__init__(address, RequestHandler)
@@ -121,7 +127,36 @@ class SWFHTTPServer(ThreadingHTTPServer):
             finally:
                 self.shutdown_request(request)
 
+    def reading_started(self, connection: socket.socket) -> None:
+        """A request began arriving on ``connection``: it has ``read_timeout`` seconds to finish."""
+        with self.connections_lock:
+            self.reading[connection] = time.monotonic() + self.read_timeout
+            if self._watchdog is None:
+                self._watchdog = threading.Thread(target=self._watch_reads, name="swf-http-watchdog",
+                                                  daemon=True)
+                self._watchdog.start()
+
+    def reading_done(self, connection: socket.socket) -> None:
+        """The request on ``connection`` has fully arrived (or the connection is closing)."""
+        with self.connections_lock:
+            self.reading.pop(connection, None)
+
+    def _watch_reads(self) -> None:
+        interval = min(1.0, max(0.05, self.read_timeout / 4))
+        while not self._closed.wait(interval):
+            now = time.monotonic()
+            with self.connections_lock:
+                late = [c for c, deadline in self.reading.items() if deadline < now]
+                for connection in late:
+                    del self.reading[connection]
+            for connection in late:
+                try:  # the handler's blocked read returns at once and the connection closes
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
     def server_close(self) -> None:
+        self._closed.set()
         super().server_close()
         if self._rejecter is not None:
             try:
@@ -215,6 +250,7 @@ class RequestHandler(BaseHTTPRequestHandler):
     def finish(self) -> None:
         with self.server.connections_lock:
             self.server.connections.discard(self.connection)
+            self.server.reading.pop(self.connection, None)
         try:
             super().finish()
         except OSError:  # the peer is gone already
@@ -231,8 +267,9 @@ class RequestHandler(BaseHTTPRequestHandler):
             if not line:
                 self.close_connection = True
                 return
-            # inside a request: the rest of its headers and its body must not stall
+            # inside a request: the rest of its headers and its body must arrive in time
             self.connection.settimeout(self.server.read_timeout)
+            self.server.reading_started(self.connection)
             self.raw_requestline = line
             parts = line.split()
             if len(line) > MAX_LINE or len(parts) != 3 or not parts[2].startswith(b"HTTP/"):
@@ -304,6 +341,10 @@ class RequestHandler(BaseHTTPRequestHandler):
                                               "Content-Length"))
             return
         body = self.rfile.read(length) if length else b""
+        self.server.reading_done(self.connection)
+        if len(body) < length:  # the client closed, or was cut off, mid-body: nothing to answer
+            self.close_connection = True
+            return
         target = self.headers.get("x-amz-target", "")
         operation = None
         for prefix in TARGET_PREFIXES:

@@ -139,6 +139,29 @@ def test_a_slow_client_is_cut_off_but_a_long_poll_is_not() -> None:
         assert poll.status_code == 200 and poll.json()["startedEventId"] == 0
 
 
+def test_a_client_trickling_its_request_is_cut_off_at_the_deadline() -> None:
+    with SWFServer(read_timeout=1.0) as server:
+        host, port = server.endpoint_url[len("http://"):].split(":")
+        slow = socket.create_connection((host, int(port)))
+        slow.settimeout(0.1)
+        slow.sendall(b"POST / HTTP/1.1\r\n")
+        started = time.monotonic()
+        closed = False
+        while time.monotonic() - started < 6:  # one byte every 0.1 s: no single read waits long
+            try:
+                slow.sendall(b"X")
+                if slow.recv(100) == b"":
+                    closed = True
+                    break
+            except socket.timeout:
+                continue
+            except OSError:
+                closed = True
+                break
+        slow.close()
+        assert closed and time.monotonic() - started < 3, "the trickling request was not cut off"
+
+
 def answer_time(endpoint: str) -> float:
     started = time.monotonic()
     answer = raw_call(endpoint, "ListDomains", {"registrationStatus": "REGISTERED"})
