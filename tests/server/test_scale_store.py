@@ -2,7 +2,8 @@
 children are open (measured in SQLite VM steps and bytes written, never in time)."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, Optional
 
 import pytest
 
@@ -31,8 +32,8 @@ def vm_steps(engine: Engine, action: Callable[[], Any]) -> int:
     return steps[0]
 
 
-def engine_with_open(count: int) -> Engine:
-    engine = Engine()
+def engine_with_open(count: int, db: Optional[str] = None) -> Engine:
+    engine = Engine(db)
     for number in range(count):
         engine.start("filler-%d" % number)
     return engine
@@ -57,6 +58,19 @@ def test_workflow_id_lookups_do_not_grow_with_open_executions(operation: str) ->
                     "TerminateWorkflowExecution", domain="d", workflowId="target"),
             }
             costs.append(vm_steps(engine, actions[operation]))
+        finally:
+            engine.close()
+    assert costs[1] <= costs[0] * 1.5 + 2, costs
+
+
+def test_a_signal_by_workflow_id_is_flat_with_a_database_file(tmp_path: Path) -> None:
+    costs = []
+    for count in (FEW, MANY):
+        engine = engine_with_open(count, str(tmp_path / ("%d.db" % count)))
+        try:
+            engine.start("target")
+            costs.append(vm_steps(engine, lambda: engine.call(
+                "SignalWorkflowExecution", domain="d", workflowId="target", signalName="s")))
         finally:
             engine.close()
     assert costs[1] <= costs[0] * 1.5 + 2, costs
