@@ -54,6 +54,8 @@ class Context:
         #: Per request thread: ``alive``, a callable telling whether the caller is still connected
         #: (set by the HTTP front; absent when a call does not come over HTTP).
         self.local = threading.local()
+        #: How often a waiting long poll checks that its caller is still connected (seconds).
+        self.liveness_interval = 10.0
 
     def caller_alive(self) -> bool:
         """Whether the client of the current call is still there to receive an answer."""

@@ -50,9 +50,9 @@ def _long_poll(ctx: Context, kind: str, p: Dict[str, Any], take: Any) -> Any:
                             return result
                         continue
                 remaining = deadline - time.monotonic()
-                if remaining <= 0 or ctx.stopping:
-                    return None
-                cond.wait(remaining)
+                if remaining <= 0 or ctx.stopping or not ctx.caller_alive():
+                    return None  # a caller that has gone stops waiting: its thread and place are freed
+                cond.wait(min(remaining, ctx.liveness_interval))
         finally:
             ctx.pollers[key] -= 1
 

@@ -122,6 +122,18 @@ def test_a_dead_poller_never_receives_a_task() -> None:
         assert [e["eventType"] for e in events].count("DecisionTaskStarted") == 1
 
 
+def test_a_dead_poll_stops_waiting() -> None:
+    with SWFServer(poll_timeout=60) as server:
+        server.ctx.liveness_interval = 0.2
+        setup_domain(server.endpoint_url)
+        key = ("us-east-1/d", "decision", "dl")
+        dead = subprocess.Popen([sys.executable, "-c", POLLER, server.endpoint_url])
+        wait_until(lambda: server.ctx.pollers.get(key, 0) == 1)
+        dead.kill()
+        dead.wait()
+        wait_until(lambda: server.ctx.pollers.get(key, 0) == 0, 5)  # not after the 60 s poll timeout
+
+
 def test_a_slow_client_is_cut_off_but_a_long_poll_is_not() -> None:
     with SWFServer(poll_timeout=2, read_timeout=0.5) as server:
         setup_domain(server.endpoint_url)
