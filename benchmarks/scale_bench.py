@@ -127,7 +127,8 @@ def section_open_executions(args: argparse.Namespace) -> None:
 
 
 def section_open_timers(args: argparse.Namespace) -> None:
-    print("open timers (%s; CPU per SignalWorkflowExecution, in-process)" % ("--db file" if args.db else "in memory"))
+    print("open timers (%s; CPU per SignalWorkflowExecution, in-process)"
+          % ("--db file" if args.db else "in memory"))
     costs = []
     for timers in (0, 1000):
         bench = Bench(args.db)

@@ -65,7 +65,8 @@ def test_domains_belong_to_the_region_of_the_credential_scope() -> None:
                                     defaultTaskStartToCloseTimeout="10", defaultChildPolicy="TERMINATE")
         west.start_workflow_execution(domain="shared", workflowId="w", workflowType={"name": "wf", "version": "1"})
         with pytest.raises(east.exceptions.UnknownResourceFault):
-            east.start_workflow_execution(domain="shared", workflowId="w", workflowType={"name": "wf", "version": "1"})
+            east.start_workflow_execution(domain="shared", workflowId="w",
+                                          workflowType={"name": "wf", "version": "1"})
         count = {"domain": "shared", "startTimeFilter": {"oldestDate": 0}}
         assert west.count_open_workflow_executions(**count)["count"] == 1
         assert east.count_open_workflow_executions(**count)["count"] == 0
