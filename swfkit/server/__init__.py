@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict, Iterator, Mapping, Optional
 
 from swfkit.server.clock import ManualClock, SystemClock
 from swfkit.server.context import Context
-from swfkit.server.http import SWFHTTPServer
+from swfkit.server.http import IDLE_TIMEOUT, MAX_CONNECTIONS, READ_TIMEOUT, SWFHTTPServer
 from swfkit.server.store import Store, database_path
 from swfkit.server.timeouts import Scheduler
 
@@ -38,16 +38,33 @@ class SWFServer:
         lambdas: ``{"name": callable}`` run by ScheduleLambdaFunction; ``None``: Lambda unavailable.
         clock: where time comes from (``SystemClock()``; ``ManualClock()`` for time-skipping tests).
         verify_keys: ``{access_key_id: secret_key}`` to check SigV4 signatures; ``None`` accepts any.
-        region: the region shown in domain ARNs.
+        region: the region of requests that carry none in a SigV4 credential scope (unsigned).
+        account: the account id in domain ARNs.
+        max_connections: connections served at once; past it a connection gets 503
+            ServiceUnavailable (retried by botocore).
+        read_timeout: seconds a request's headers and body may take to arrive before its
+            connection closes (long polls are not reads: they are never cut short).
+        idle_timeout: seconds a keep-alive connection may wait for its next request.
+
+    Raises:
+        DatabaseVersionError: ``db`` was written by a newer swfkit (or is no server database).
     """
 
     def __init__(self, db: Optional[str] = None, host: str = "127.0.0.1", port: int = 0,
                  poll_timeout: float = 60.0, lambdas: Optional[Dict[str, Callable[..., Any]]] = None,
                  clock: Any = None, verify_keys: Optional[Mapping[str, str]] = None,
-                 region: str = "us-east-1") -> None:
-        self.store = Store(database_path(db))
-        self.ctx = Context(self.store, clock or SystemClock(), poll_timeout, lambdas, region=region)
-        self._httpd = SWFHTTPServer((host, port), self.ctx, verify_keys)
+                 region: str = "us-east-1", account: str = "123456789012",
+                 max_connections: int = MAX_CONNECTIONS, read_timeout: float = READ_TIMEOUT,
+                 idle_timeout: float = IDLE_TIMEOUT) -> None:
+        self.store = Store(database_path(db), region)
+        self.ctx = Context(self.store, clock or SystemClock(), poll_timeout, lambdas, region=region,
+                           account=account)
+        try:
+            self._httpd = SWFHTTPServer((host, port), self.ctx, verify_keys, max_connections=max_connections,
+                                        read_timeout=read_timeout, idle_timeout=idle_timeout)
+        except BaseException:
+            self.store.close()
+            raise
         self._scheduler = Scheduler(self.ctx)
         self._thread: Optional[threading.Thread] = None
         self._stopped = False
@@ -107,10 +124,14 @@ class SWFServer:
 @contextlib.contextmanager
 def running(db: Optional[str] = None, *, host: str = "127.0.0.1", port: int = 0, poll_timeout: float = 60.0,
             lambdas: Optional[Dict[str, Callable[..., Any]]] = None, clock: Any = None,
-            verify_keys: Optional[Mapping[str, str]] = None) -> Iterator[str]:
-    """Run an :class:`SWFServer` for the ``with`` block and yield its endpoint URL."""
+            verify_keys: Optional[Mapping[str, str]] = None, **options: Any) -> Iterator[str]:
+    """Run an :class:`SWFServer` for the ``with`` block and yield its endpoint URL.
+
+    ``options``: the other keyword arguments of :class:`SWFServer` (``region``, ``account``,
+    ``max_connections``, ``read_timeout``, ``idle_timeout``).
+    """
     server = SWFServer(db, host=host, port=port, poll_timeout=poll_timeout, lambdas=lambdas, clock=clock,
-                       verify_keys=verify_keys)
+                       verify_keys=verify_keys, **options)
     server.start()
     try:
         yield server.endpoint_url

@@ -23,6 +23,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--credentials", action="append", default=[], metavar="KEY_ID:SECRET",
                         help="an accepted access key pair for --verify-signatures (repeatable; default: "
                              "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment)")
+    parser.add_argument("--region", default="us-east-1",
+                        help="region of unsigned requests (signed ones use their credential scope's); "
+                             "default us-east-1")
+    parser.add_argument("--account-id", default="123456789012", help="account id in domain ARNs")
+    parser.add_argument("--max-connections", type=int, default=4000,
+                        help="connections served at once; more get 503 ServiceUnavailable (default 4000)")
+    parser.add_argument("--read-timeout", type=float, default=10.0,
+                        help="seconds a request's headers and body may take to arrive (default 10; long "
+                             "polls are not affected)")
 
 
 def _keys(args: argparse.Namespace) -> Optional[Dict[str, str]]:
@@ -44,13 +53,15 @@ def _keys(args: argparse.Namespace) -> Optional[Dict[str, str]]:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGINT/SIGTERM; print the endpoint URL first. Returns the exit status."""
+    from swfkit.exceptions import SWFError
     from swfkit.server import SWFServer
 
     try:
         keys = _keys(args)
         server = SWFServer(args.db, host=args.host, port=args.port, poll_timeout=args.poll_timeout,
-                           verify_keys=keys)
-    except (ValueError, OSError) as err:
+                           verify_keys=keys, region=args.region, account=args.account_id,
+                           max_connections=args.max_connections, read_timeout=args.read_timeout)
+    except (ValueError, OSError, SWFError) as err:
         print("swfkit server: %s" % err, file=sys.stderr)
         return 2
     done = threading.Event()

@@ -1,13 +1,15 @@
 """What every handler needs: the store, the clock, wake-ups to send after commit, settings."""
 from __future__ import annotations
 
+import itertools
 import threading
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from swfkit.server.clock import SystemClock
 from swfkit.server.store import Store
 
-#: Executions kept loaded between calls; past this many the map is emptied after a commit.
+#: Executions kept loaded between calls; past this many, the oldest loaded quarter is dropped after
+#: a commit (not the whole map: the executions loaded last are the likeliest to be called again).
 IDENTITY_MAP_SIZE = 4096
 
 #: (domain, "decision" | "activity", task list name)
@@ -49,6 +51,16 @@ class Context:
         #: Domains seen to exist (SWF never deletes a domain, so this only grows).
         self.known_domains: Set[str] = set()
         self._frozen: Optional[Tuple[int, float]] = None
+        #: Per request thread: ``alive``, a callable telling whether the caller is still connected
+        #: (set by the HTTP front; absent when a call does not come over HTTP).
+        self.local = threading.local()
+        #: How often a waiting long poll checks that its caller is still connected (seconds).
+        self.liveness_interval = 10.0
+
+    def caller_alive(self) -> bool:
+        """Whether the client of the current call is still there to receive an answer."""
+        alive = getattr(self.local, "alive", None)
+        return alive is None or bool(alive())
 
     def now(self) -> float:
         """The current time, rounded to milliseconds as SWF reports it.
@@ -101,7 +113,10 @@ class Context:
             self._timers_changed = False
             self.scheduler_wakeup.notify_all()
         if len(self.executions) > IDENTITY_MAP_SIZE:
-            self.executions.clear()  # between calls, so no call holds two objects for one row
+            # between calls, so no call holds two objects for one row; dicts keep insertion order
+            excess = len(self.executions) - IDENTITY_MAP_SIZE * 3 // 4
+            for row_id in list(itertools.islice(self.executions, excess)):
+                del self.executions[row_id]
         jobs, self.after_commit[:] = list(self.after_commit), []
         return jobs
 

@@ -11,6 +11,7 @@ from swfkit.spec import limits
 
 from swfkit.server.context import Context
 from swfkit.server.paging import paginate
+from swfkit.server.regions import domain_key, split_key
 
 MAX_DOMAINS = 100
 RETENTION_PATTERN = re.compile(r"[0-9]{1,8}\Z")
@@ -31,8 +32,10 @@ def require_domain(ctx: Context, name: str) -> Any:
     return row
 
 
-def arn(ctx: Context, name: str) -> str:
-    return "arn:aws:swf:%s:%s:/domain/%s" % (ctx.region, ctx.account, name)
+def arn(ctx: Context, key: str) -> str:
+    """The ARN of the domain keyed ``key`` (``REGION/NAME``)."""
+    region, name = split_key(key)
+    return "arn:aws:swf:%s:%s:/domain/%s" % (region, ctx.account, name)
 
 
 def _retention(value: str) -> str:
@@ -58,8 +61,10 @@ def register_domain(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
     """The RegisterDomain call (``p``: the validated request)."""
     retention = _retention(p["workflowExecutionRetentionPeriodInDays"])
     if ctx.store.execute("SELECT 1 FROM domains WHERE name=?", (p["name"],)).fetchone():
-        raise DomainAlreadyExistsFault(p["name"])  # SWF's message: the name alone
-    if ctx.store.execute("SELECT COUNT(*) FROM domains").fetchone()[0] >= MAX_DOMAINS:
+        raise DomainAlreadyExistsFault(p["name"])  # SWF's message: the name alone (unqualified by the service)
+    prefix = split_key(p["name"])[0] + "/"
+    if ctx.store.execute("SELECT COUNT(*) FROM domains WHERE substr(name, 1, ?)=?",
+                         (len(prefix), prefix)).fetchone()[0] >= MAX_DOMAINS:
         raise LimitExceededFault("At most %d domains may be registered" % MAX_DOMAINS)
     tags = _merge_tags([], p.get("tags") or [])
     ctx.store.execute("INSERT INTO domains (name, status, description, retention, created, tags) "
@@ -69,7 +74,7 @@ def register_domain(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def _info(ctx: Context, row: Any) -> Dict[str, Any]:
-    info = {"name": row["name"], "status": row["status"], "arn": arn(ctx, row["name"])}
+    info = {"name": split_key(row["name"])[1], "status": row["status"], "arn": arn(ctx, row["name"])}
     if row["description"] is not None:
         info["description"] = row["description"]
     return info
@@ -84,9 +89,10 @@ def describe_domain(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
 
 def list_domains(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
     """The ListDomains call (``p``: the validated request)."""
-    rows = ctx.store.execute("SELECT * FROM domains WHERE status=? ORDER BY name %s"
+    prefix = domain_key(p["_region"], "")
+    rows = ctx.store.execute("SELECT * FROM domains WHERE substr(name, 1, ?)=? AND status=? ORDER BY name %s"
                              % ("DESC" if p.get("reverseOrder") else "ASC"),
-                             (p["registrationStatus"],)).fetchall()
+                             (len(prefix), prefix, p["registrationStatus"])).fetchall()
     page, extra = paginate(ctx, p, rows, lambda r: [r["name"]])
     return dict(domainInfos=[_info(ctx, r) for r in page], **extra)
 
@@ -112,16 +118,18 @@ def undeprecate_domain(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
     return {}
 
 
-def _domain_from_arn(ctx: Context, resource_arn: str) -> Any:
-    prefix = "arn:aws:swf:%s:%s:/domain/" % (ctx.region, ctx.account)
+def _domain_from_arn(ctx: Context, p: Dict[str, Any]) -> Any:
+    """The domain row an ARN names: of this account and of the request's region (SWF is regional)."""
+    resource_arn = p["resourceArn"]
+    prefix = "arn:aws:swf:%s:%s:/domain/" % (p["_region"], ctx.account)
     if not resource_arn.startswith(prefix):
         raise UnknownResourceFault("Unknown resource: %s" % resource_arn)
-    return require_domain(ctx, resource_arn[len(prefix):])
+    return require_domain(ctx, domain_key(p["_region"], resource_arn[len(prefix):]))
 
 
 def tag_resource(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
     """The TagResource call (``p``: the validated request)."""
-    row = _domain_from_arn(ctx, p["resourceArn"])
+    row = _domain_from_arn(ctx, p)
     tags = _merge_tags(json.loads(row["tags"]), p["tags"])
     ctx.store.execute("UPDATE domains SET tags=? WHERE name=?", (json.dumps(tags), row["name"]))
     return {}
@@ -129,7 +137,7 @@ def tag_resource(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
 
 def untag_resource(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
     """The UntagResource call (``p``: the validated request)."""
-    row = _domain_from_arn(ctx, p["resourceArn"])
+    row = _domain_from_arn(ctx, p)
     drop = set(p["tagKeys"])
     tags = [t for t in json.loads(row["tags"]) if t["key"] not in drop]
     ctx.store.execute("UPDATE domains SET tags=? WHERE name=?", (json.dumps(tags), row["name"]))
@@ -138,5 +146,5 @@ def untag_resource(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
 
 def list_tags_for_resource(ctx: Context, p: Dict[str, Any]) -> Dict[str, Any]:
     """The ListTagsForResource call (``p``: the validated request)."""
-    row = _domain_from_arn(ctx, p["resourceArn"])
+    row = _domain_from_arn(ctx, p)
     return {"tags": json.loads(row["tags"])}

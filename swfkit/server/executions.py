@@ -1,9 +1,10 @@
 """One workflow execution: load/save its row, append events, keep at most one decision task.
 
-``Execution`` wraps a row of the ``executions`` table. Its mutable bookkeeping (decision task,
-timers, children, lambda functions) is a JSON ``state`` column saved with the row in the same
-transaction that appends the events; open activities (up to 1,000) have rows of their own so a
-worker call touches only its activity.
+``Execution`` wraps a row of the ``executions`` table. Its small mutable bookkeeping (decision
+task, counters) is a JSON ``state`` column saved with the row in the same transaction that appends
+the events; open activities (up to 1,000) have rows of their own so a worker call touches only its
+activity, and so do open timers, children and Lambda functions (``records``, see
+:class:`~swfkit.server.execution_records.RecordMap`), so a call's cost does not grow with them.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from swfkit.exceptions import UnknownResourceFault
 from swfkit.spec import EVENT_ATTRIBUTES, limits
 
 from swfkit.server.context import Context
+from swfkit.server.execution_records import ExecutionState, RecordMap
+from swfkit.server.schema import RECORD_KINDS
 from swfkit.server.store import to_json
 
 #: Events that need the decider's attention: each schedules a decision task (coalesced).
@@ -37,17 +40,20 @@ ACTIVITY_CACHE_SIZE = 1024
 
 
 def open_executions(ctx: Context, domain: str) -> int:
-    """How many executions are open in ``domain`` (children included)."""
-    count: int = ctx.store.execute("SELECT COUNT(*) FROM executions WHERE domain=? AND open=1",
-                                   (domain,)).fetchone()[0]
-    return count
+    """How many executions are open in ``domain`` (children included): a kept count, not a scan."""
+    row = ctx.store.execute("SELECT open_count FROM domains WHERE name=?", (domain,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def count_open(ctx: Context, domain: str, delta: int) -> None:
+    """Keep the domain's open-execution count: +1 when a run opens, -1 when it closes."""
+    ctx.store.execute("UPDATE domains SET open_count=open_count+? WHERE name=?", (delta, domain))
 
 
 def new_state() -> Dict[str, Any]:
-    """The bookkeeping of a fresh execution."""
+    """The bookkeeping of a fresh execution (timers, children and lambdas live in ``records``)."""
     return {"decision": {"status": None, "scheduled": 0, "started": 0, "dirty": False, "next": None},
             "previous_started": 0, "override": None, "open_activities": 0,
-            "timers": {}, "children": {}, "lambdas": {}, "lambda_ids": {},
             "latest_activity": None, "latest_context": None}
 
 
@@ -107,7 +113,10 @@ class Execution:
         #: Open activity records by scheduled event id, as last read or written in this transaction
         #: line (the whole object is dropped from the identity map by any rollback).
         self._activities: Dict[int, Dict[str, Any]] = {}
-        self.state: Dict[str, Any] = json.loads(row["state"])
+        # timers, children and lambdas: ``state[kind]`` reads their rows on first use; a row just
+        # inserted (no event yet) has none to read
+        self.state: Dict[str, Any] = ExecutionState(ctx.store, self.id, RECORD_KINDS, row["next_event_id"] == 1,
+                                                    json.loads(row["state"]))
         self.next_event_id: int = row["next_event_id"]
         #: The indexed columns as the row holds them: a save that leaves them alone skips them
         #: (writing an indexed column, even unchanged, rewrites that index's entries).
@@ -151,9 +160,11 @@ class Execution:
             if row is not None and open_only and not row["open"]:
                 row = None
         else:
+            # the partial index holds open runs only: without INDEXED BY, SQLite may plan this on
+            # (domain, open, ...) and read every open execution of the domain
             row = ctx.store.execute(
-                "SELECT * FROM executions WHERE domain=? AND workflow_id=? AND open=1",
-                (domain, workflow_id)).fetchone()
+                "SELECT * FROM executions INDEXED BY executions_open_run "
+                "WHERE domain=? AND workflow_id=? AND open=1", (domain, workflow_id)).fetchone()
         return cls._loaded(ctx, row) if row else None
 
     @classmethod
@@ -166,21 +177,34 @@ class Execution:
         return found
 
     def save(self) -> None:
-        """Write the row back (same transaction)."""
+        """Write the row and the touched records back (same transaction)."""
+        state = self.state
+        small = {}
+        for key, value in state.items():
+            if key in RECORD_KINDS:
+                if type(value) is dict:  # a caller replaced the map: keep it a RecordMap
+                    records = RecordMap(self.ctx.store, self.id, key)
+                    records.replace(value)
+                    value = state[key] = records
+                value.flush()
+            else:
+                small[key] = value
         config = self._config_text
         if self._config is not None and self._config != self._config_saved:
             config = self._config_text = to_json(self._config)
             self._config_saved = json.loads(config)
         elif self._status() == self._saved_status:  # the common case: bookkeeping and events only
             self.ctx.store.execute("UPDATE executions SET state=?, next_event_id=? WHERE id=?",
-                                   (to_json(self.state), self.next_event_id, self.id))
+                                   (to_json(small), self.next_event_id, self.id))
             return
         status = self._status()
         self.ctx.store.execute(
             "UPDATE executions SET open=?, close_status=?, close_ts=?, cancel_requested=?, state=?, "
             "next_event_id=?, config=? WHERE id=?",
             (int(self.open), self.close_status, self.close_ts, int(self.cancel_requested),
-             to_json(self.state), self.next_event_id, config, self.id))
+             to_json(small), self.next_event_id, config, self.id))
+        if self._saved_status[0] and not self.open:
+            count_open(self.ctx, self.domain, -1)
         self._saved_status = status
 
     def _status(self) -> Tuple[bool, Optional[str], Optional[float], bool]:

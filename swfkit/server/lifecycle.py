@@ -12,7 +12,8 @@ from typing import Any, Dict, List, Optional, Tuple
 from swfkit.spec import limits
 
 from swfkit.server.context import Context
-from swfkit.server.executions import Execution, new_state
+from swfkit.server.executions import Execution, count_open, new_state
+from swfkit.server.schema import RECORD_KINDS
 
 #: close status -> (parent's ChildWorkflowExecution* event)
 CHILD_EVENTS = {"COMPLETED": "ChildWorkflowExecutionCompleted", "FAILED": "ChildWorkflowExecutionFailed",
@@ -68,6 +69,7 @@ def open_execution(ctx: Context, domain: str, workflow_id: str, workflow_type: D
         (domain, workflow_id, run_id, workflow_type["name"], workflow_type["version"], now,
          json.dumps(list(tags or [])), json.dumps(parent_ref) if parent_ref else None,
          json.dumps(config), json.dumps(new_state())))
+    count_open(ctx, domain, 1)
     execution = Execution.by_row(ctx, int(cursor.lastrowid or 0))
     assert execution is not None  # just inserted
     execution.add_event("WorkflowExecutionStarted", {
@@ -97,8 +99,8 @@ def close_execution(execution: Execution, close_status: str, event_type: str,
     execution.decision.update(status=None, dirty=False, next=None)
     # a closed execution has nothing open: its timers, tasks and lambda functions are abandoned,
     # its children run on (the child policy, applied by terminate/time-out, saw them first)
-    state = execution.state
-    state["timers"], state["lambdas"], state["lambda_ids"], state["children"] = {}, {}, {}, {}
+    for kind in RECORD_KINDS:
+        execution.state[kind].clear()
     ctx.store.execute("DELETE FROM tasks WHERE execution=?", (execution.id,))
     ctx.store.execute("DELETE FROM timeouts WHERE execution=?", (execution.id,))
     open_activities = state["open_activities"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Callable, Dict, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from swfkit.exceptions import (InternalFailure, SerializationException, ServiceError,
                                UnknownOperationException)
@@ -13,6 +13,7 @@ from swfkit.server import decisions, domains, tasks, types, visibility, workflow
 from swfkit.server.context import Context
 from swfkit.server.store import to_json
 from swfkit.server.paging import Raw
+from swfkit.server.regions import domain_key
 from swfkit.server.validation import validate_request
 
 log = logging.getLogger("swfkit.server")
@@ -51,6 +52,12 @@ HANDLERS: Dict[str, Handler] = {
 }
 assert set(HANDLERS) == set(OPERATIONS), set(OPERATIONS) ^ set(HANDLERS)
 
+#: Domain operations: their ``name`` is a domain's name (in the others it names a type).
+DOMAIN_NAMED = frozenset({"RegisterDomain", "DescribeDomain", "DeprecateDomain", "UndeprecateDomain"})
+
+#: Operations whose model defines no output: answered with an empty body, as SWF does.
+NO_OUTPUT = frozenset(name for name, operation in OPERATIONS.items() if not operation.get("output"))
+
 #: Long polls manage their own transactions (they must not hold the lock while waiting).
 SELF_MANAGED = frozenset({"PollForDecisionTask", "PollForActivityTask"})
 
@@ -72,9 +79,29 @@ def error_body(error: ServiceError) -> Tuple[int, bytes]:
     return status, json.dumps({"__type": namespace + code, "message": error.message}).encode()
 
 
-def call(ctx: Context, operation: str, body: bytes) -> Tuple[int, bytes]:
-    """Run one API call from its raw JSON body; return (HTTP status, response body)."""
+def _in_region(params: Dict[str, Any], operation: str, region: str) -> Dict[str, str]:
+    """Qualify the request's domain with its region; return {key: name} to unqualify messages."""
+    params["_region"] = region  # set after validation: a client cannot choose it this way
+    names = {}
+    for member in ("name", "domain") if operation in DOMAIN_NAMED else ("domain",):
+        name = params.get(member)
+        if isinstance(name, str):
+            params[member] = domain_key(region, name)
+            names[params[member]] = name
+    return names
+
+
+def call(ctx: Context, operation: str, body: bytes, region: Optional[str] = None) -> Tuple[int, bytes]:
+    """Run one API call from its raw JSON body; return (HTTP status, response body).
+
+    Args:
+        ctx: the server state.
+        operation: the operation name from ``X-Amz-Target``.
+        body: the request body.
+        region: the region the request was signed for (default: the server's region).
+    """
     handler = HANDLERS.get(operation)
+    names: Dict[str, str] = {}
     try:
         if handler is None:
             raise UnknownOperationException("Unknown operation: %s" % operation)
@@ -85,16 +112,21 @@ def call(ctx: Context, operation: str, body: bytes) -> Tuple[int, bytes]:
         if not isinstance(params, dict):
             raise SerializationException("Request body must be a JSON object")
         validate_request(operation, params)
+        names = _in_region(params, operation, region or ctx.region)
         if operation in SELF_MANAGED:
             result = handler(ctx, params)
         else:
             with ctx.transaction():
                 result = handler(ctx, params)
     except ServiceError as err:
+        for key, name in names.items():  # messages name the domain as the client did
+            err.message = err.message.replace(key, name)
         return error_body(err)
     except Exception:  # a bug of ours: answer like SWF's InternalFailure, the transaction rolled back
         log.exception("internal error in %s", operation)
         return error_body(InternalFailure("Internal failure in %s" % operation))
     if isinstance(result, Raw):
         return 200, result.body
+    if operation in NO_OUTPUT:
+        return 200, b""
     return 200, to_json(result).encode()

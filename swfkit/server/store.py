@@ -12,61 +12,24 @@ import sqlite3
 import threading
 from typing import Any, Optional
 
+from swfkit.server.schema import EVENTS_SCHEMA, prepare
+
 #: Compact JSON text for rows and answers (one encoder, built once: this is on every call's path).
 to_json = json.JSONEncoder(separators=(",", ":")).encode
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS domains (
-    name TEXT PRIMARY KEY, status TEXT NOT NULL, description TEXT, retention TEXT NOT NULL,
-    created REAL NOT NULL, tags TEXT NOT NULL DEFAULT '[]');
-CREATE TABLE IF NOT EXISTS types (
-    domain TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, version TEXT NOT NULL,
-    status TEXT NOT NULL, description TEXT, created REAL NOT NULL, deprecated REAL,
-    config TEXT NOT NULL, PRIMARY KEY (domain, kind, name, version));
-CREATE TABLE IF NOT EXISTS executions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, domain TEXT NOT NULL, workflow_id TEXT NOT NULL,
-    run_id TEXT NOT NULL, type_name TEXT NOT NULL, type_version TEXT NOT NULL,
-    open INTEGER NOT NULL, close_status TEXT, start_ts REAL NOT NULL, close_ts REAL,
-    tags TEXT NOT NULL, parent TEXT, cancel_requested INTEGER NOT NULL DEFAULT 0,
-    config TEXT NOT NULL, state TEXT NOT NULL, next_event_id INTEGER NOT NULL);
-CREATE UNIQUE INDEX IF NOT EXISTS executions_run ON executions (domain, workflow_id, run_id);
-CREATE INDEX IF NOT EXISTS executions_open ON executions (domain, open, start_ts);
-CREATE INDEX IF NOT EXISTS executions_closed ON executions (domain, open, close_ts);
-CREATE TABLE IF NOT EXISTS activities (
-    execution INTEGER NOT NULL, scheduled INTEGER NOT NULL, activity_id TEXT NOT NULL,
-    record TEXT NOT NULL, PRIMARY KEY (execution, scheduled)) WITHOUT ROWID;
-CREATE UNIQUE INDEX IF NOT EXISTS activities_id ON activities (execution, activity_id);
-CREATE TABLE IF NOT EXISTS tasks (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, domain TEXT NOT NULL, kind TEXT NOT NULL,
-    task_list TEXT NOT NULL, priority INTEGER NOT NULL, execution INTEGER NOT NULL,
-    scheduled_event_id INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS tasks_queue ON tasks (domain, kind, task_list, priority DESC, id);
-CREATE INDEX IF NOT EXISTS tasks_execution ON tasks (execution, kind, scheduled_event_id);
-CREATE TABLE IF NOT EXISTS timeouts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, due REAL NOT NULL, execution INTEGER NOT NULL,
-    kind TEXT NOT NULL, ref TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS timeouts_due ON timeouts (due);
-CREATE INDEX IF NOT EXISTS timeouts_execution ON timeouts (execution, ref);
-"""
-#: History events: in the main database, or in an attached scratch file (``hist``) when the
-#: rest of the state is in memory.
-EVENTS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS {schema}events (
-    execution INTEGER NOT NULL, event_id INTEGER NOT NULL, body TEXT NOT NULL,
-    PRIMARY KEY (execution, event_id)) WITHOUT ROWID;
-"""
 
 
 class Store:
     """One SQLite connection guarded by one re-entrant lock.
+
+    Opening a ``--db`` file written by an older swfkit migrates it (see :mod:`swfkit.server.schema`);
+    one written by a newer swfkit raises :class:`~swfkit.server.schema.DatabaseVersionError`.
 
     Callers hold :attr:`lock` (directly or through ``Context.transaction``, which also counts
     nesting in ``_depth``) for every read and write; long polls wait on conditions built on the
     same lock, which releases it meanwhile.
     """
 
-    def __init__(self, path: Optional[str] = None) -> None:
+    def __init__(self, path: Optional[str] = None, region: str = "us-east-1") -> None:
         self.lock = threading.RLock()
         self.path = path or ":memory:"
         self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -85,7 +48,11 @@ class Store:
             self.db.execute("PRAGMA hist.journal_mode=MEMORY")
             self.db.execute("PRAGMA hist.synchronous=OFF")
             self.db.executescript(EVENTS_SCHEMA.format(schema="hist."))
-        self.db.executescript(SCHEMA)
+        try:
+            prepare(self.db, self.path, region)
+        except BaseException:
+            self.db.close()
+            raise
         self._depth = 0
         self.secret = self._secret()
 

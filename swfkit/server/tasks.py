@@ -40,15 +40,19 @@ def _long_poll(ctx: Context, kind: str, p: Dict[str, Any], take: Any) -> Any:
                         "SELECT id, execution, scheduled_event_id FROM tasks WHERE domain=? AND kind=? "
                         "AND task_list=? ORDER BY priority DESC, id LIMIT 1", key).fetchone()
                     if row is not None:
+                        if not ctx.caller_alive():
+                            # the client died while waiting: leave the task to a live poller
+                            cond.notify(1)
+                            return None
                         ctx.store.execute("DELETE FROM tasks WHERE id=?", (row["id"],))
                         result = take(row["execution"], row["scheduled_event_id"])
                         if result is not None:
                             return result
                         continue
                 remaining = deadline - time.monotonic()
-                if remaining <= 0 or ctx.stopping:
-                    return None
-                cond.wait(remaining)
+                if remaining <= 0 or ctx.stopping or not ctx.caller_alive():
+                    return None  # a caller that has gone stops waiting: its thread and place are freed
+                cond.wait(min(remaining, ctx.liveness_interval))
         finally:
             ctx.pollers[key] -= 1
 

@@ -105,6 +105,9 @@ def _filters(p: Dict[str, Any], closed: bool) -> Tuple[str, List[Any], str]:
     if p.get("closeStatusFilter"):
         sql += " AND close_status=?"
         args.append(p["closeStatusFilter"]["status"])
+    if p.get("executionFilter"):
+        # the runs of one workflow id, not every open (or closed) execution of the domain
+        sql = " INDEXED BY executions_run" + sql
     return sql, args, column
 
 

@@ -41,7 +41,7 @@ class Engine:
 
     def call(self, operation: str, **params: Any) -> Dict[str, Any]:
         status, body = service.call(self.server.ctx, operation, json.dumps(params).encode())
-        data = json.loads(body)
+        data = json.loads(body or b"{}")  # operations without output answer an empty body
         if status != 200:
             raise service_error(data["__type"].rpartition("#")[2], data["message"], status_code=status)
         return data
