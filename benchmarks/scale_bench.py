@@ -15,7 +15,11 @@ Sections (add one by writing a function ``(args) -> None`` and listing it in SEC
    DescribeWorkflowExecution and a PollForDecisionTask that finds a task waiting.  [<= 1.5x]
 2. ``open-timers``: CPU per SignalWorkflowExecution on an execution with 1,000 open timers vs
    one with none.                                                                  [<= 2x]
-3. ``capacity``: a server subprocess (``swfkit server``): resident memory per open execution (in
+3. ``decider``: client CPU of one incremental decision (a cached run, 6 new events) at 1,000 and at
+   24,000 events of history (measurements in ``scale_client.py``).                 [<= 2x]
+4. ``replay``: futures fold + replay to the next decision, per event, at 1,000 and 5,000
+   activities.                                                                     [<= 1.25x]
+5. ``capacity``: a server subprocess (``swfkit server``): resident memory per open execution (in
    memory, or with ``--db`` also the file's bytes) and per waiting long poll (2,000 at once).
 """
 from __future__ import annotations
@@ -31,6 +35,7 @@ import time
 from typing import Any, Callable, Dict, List, Optional
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # scale_client, futures_bench
 
 from swfkit.server import ManualClock, SWFServer, service  # noqa: E402
 
@@ -84,7 +89,7 @@ def cpu_per_call(calls: List[Callable[[], Any]], repeats: int = 5) -> float:
 
 def ratio_line(name: str, small: float, large: float, target: float, sizes: str) -> None:
     ratio = large / small if small else float("inf")
-    print("  %-34s %9.1f us %9.1f us   %5.2fx  (%s; target <= %.1fx)%s"
+    print("  %-34s %9.1f us %9.1f us   %5.2fx  (%s; target <= %gx)%s"
           % (name, small, large, ratio, sizes, target, "" if ratio <= target else "  OVER"))
 
 
@@ -220,10 +225,31 @@ def section_capacity(args: argparse.Namespace) -> None:
         tmp.cleanup()
 
 
-#: name -> section; the decider and futures sections of issue 18 (items 6-7) go here too.
+def section_decider(args: argparse.Namespace) -> None:
+    from scale_client import incremental_decision_seconds
+
+    print("incremental decider (client CPU of one decision: take the cached run, add the new page, fold, keep)")
+    small, new = incremental_decision_seconds(1_000)
+    large, _ = incremental_decision_seconds(24_000)
+    ratio_line("decision, %d new events" % new, small * 1e6, large * 1e6, 2.0, "1,000 vs 24,000 events")
+
+
+def section_replay(args: argparse.Namespace) -> None:
+    from scale_client import replay_seconds
+
+    print("futures replay (fold + replay to the next decision), CPU per event")
+    small, small_events = replay_seconds(1_000)
+    large, large_events = replay_seconds(5_000)
+    ratio_line("per event", small / small_events * 1e6, large / large_events * 1e6, 1.25,
+               "1,000 vs 5,000 activities")
+
+
+#: name -> section.
 SECTIONS: Dict[str, Callable[[argparse.Namespace], None]] = {
     "open-executions": section_open_executions,
     "open-timers": section_open_timers,
+    "decider": section_decider,
+    "replay": section_replay,
     "capacity": section_capacity,
 }
 

@@ -1,4 +1,5 @@
-"""Client-side sections of the scale benchmark (issue 18 items 6 and 7), run by ``scale_bench.py``.
+"""Client-side measurements of the scale benchmark (issue 18 items 6 and 7), used by ``scale_bench.py``'s
+``decider`` and ``replay`` sections.
 
 - incremental decider: CPU of one decision's history work (``decision_history``: take the run from
   the cache, add the new page, fold the new events, keep the run) at 1,000 and at 24,000 events of
@@ -107,27 +108,3 @@ def replay_seconds(n: int) -> Tuple[float, int]:
     (decision,) = outcome.decisions
     assert decision.attributes["input"] == "[%d]" % (n * (n + 1) // 2)
     return best, len(events)
-
-
-def run() -> List[Tuple[str, float, float]]:
-    """Print the client sections; return (name, ratio, target) rows."""
-    rows = []
-    print("\nincremental decider: CPU of one decision's history work (cached run, new events only)")
-    small, new_small = incremental_decision_seconds(1_000)
-    large, new_large = incremental_decision_seconds(24_000)
-    print("  at 1,000 events: %.1f us (%d new events); at 24,000 events: %.1f us (%d new events)"
-          % (small * 1e6, new_small, large * 1e6, new_large))
-    rows.append(("decider per decision 24,000 / 1,000 events", large / small, 2.0))
-    print("\nfutures replay (fold + replay to the next decision), per event")
-    seconds_1k, events_1k = replay_seconds(1_000)
-    seconds_5k, events_5k = replay_seconds(5_000)
-    per_1k, per_5k = seconds_1k / events_1k, seconds_5k / events_5k
-    print("  1,000 activities: %.1f ms, %.2f us/event; 5,000 activities: %.1f ms, %.2f us/event"
-          % (seconds_1k * 1e3, per_1k * 1e6, seconds_5k * 1e3, per_5k * 1e6))
-    rows.append(("futures replay per event 5,000 / 1,000 activities", per_5k / per_1k, 1.25))
-    return rows
-
-
-if __name__ == "__main__":
-    for name, ratio, target in run():
-        print("%-55s %6.2fx  (target <= %.2fx) %s" % (name, ratio, target, "met" if ratio <= target else "NOT MET"))
