@@ -20,7 +20,7 @@ ALLOWED = {
     "actors": {"layer1", "history", "decisions", "models", "exceptions", "spec"},
     "futures": {"actors", "layer1", "history", "decisions", "models", "exceptions", "spec"},
     "cli": {"demo", "actors", "server", "layer1", "history", "decisions", "models", "exceptions", "spec"},
-    "demo": {"actors", "server", "layer1", "history", "decisions", "models", "exceptions", "spec"},
+    "demo": {"cli", "actors", "server", "layer1", "history", "decisions", "models", "exceptions", "spec"},
     "__main__": {"cli"},
     "__init__": set(),
 }

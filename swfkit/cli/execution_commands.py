@@ -12,7 +12,7 @@ from swfkit import exceptions
 from swfkit.cli import connection
 from swfkit.cli.failure_lines import EXIT_FAULT, UsageError
 from swfkit.cli.rendering import emit, emit_fields, print_json, type_label, wants_json, when
-from swfkit.demo.event_lines import event_rows
+from swfkit.cli.event_lines import event_rows
 
 
 def json_text(value: Optional[str], option: str) -> Optional[str]:

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from swfkit.demo.event_lines import render_table
+from swfkit.cli.event_lines import render_table
 
 
 def wants_json(args: argparse.Namespace) -> bool:

@@ -1,4 +1,4 @@
-"""One readable line per history event (used by ``swfkit demo`` and ``swfkit workflow history``)."""
+"""One readable line per history event, and the plain-text table every command prints (also used by ``swfkit demo``)."""
 from __future__ import annotations
 
 import datetime
