@@ -104,3 +104,10 @@ class Workflow:
         from swfkit.futures.local import run_local_wire
 
         return run_local_wire(cls, input_json)
+
+    @classmethod
+    def swfkit_replay(cls, events: Any, *, workflow_id: str = "replay", run_id: str = "replay") -> Any:
+        """Replay a recorded history (``swfkit replay module:Name``): a ``ReplayReport``."""
+        from swfkit.futures.replayer import replay_history
+
+        return replay_history(cls, events, workflow_id=workflow_id, run_id=run_id)
