@@ -1,6 +1,7 @@
 """The ``swfkit`` command (also ``python -m swfkit``).
 
-Subcommands: ``server``, ``demo``, ``domain``, ``type``, ``workflow``, ``decider``, ``worker``.
+Subcommands: ``server``, ``demo``, ``domain``, ``type``, ``workflow``, ``decider``, ``worker``,
+``activity``, ``replay``, ``standalone``.
 Every command prints a table by default and JSON with ``--json``; every failure is one line on
 stderr and a non-zero exit (see :mod:`swfkit.cli.failure_lines`). This is the one place in
 swfkit that configures logging (``--log-level`` or ``LOG_LEVEL``, default WARNING).
@@ -43,6 +44,7 @@ def _common_options() -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser of the ``swfkit`` command."""
     from swfkit.cli import actor_commands, demo_command, execution_commands, registry_commands
+    from swfkit.cli import operator_commands
 
     common = _common_options()
     parser = argparse.ArgumentParser(prog="swfkit", parents=[common],
@@ -57,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     registry_commands.add_commands(commands, common)
     execution_commands.add_commands(commands, common)
     actor_commands.add_commands(commands, common)
+    operator_commands.add_commands(commands, common)
     return parser
 
 

@@ -256,3 +256,6 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
             parser.add_argument("--details")
             parser.add_argument("--child-policy", choices=["TERMINATE", "REQUEST_CANCEL", "ABANDON"])
         parser.set_defaults(handler=handler)
+    from swfkit.cli.operator_commands import add_workflow_commands  # tasks, profile, timeline, stuck, restart
+
+    add_workflow_commands(actions, common)

@@ -106,8 +106,10 @@ class Workflow:
         return run_local_wire(cls, input_json)
 
     @classmethod
-    def swfkit_replay(cls, events: Any, *, workflow_id: str = "replay", run_id: str = "replay") -> Any:
-        """Replay a recorded history (``swfkit replay module:Name``): a ``ReplayReport``."""
-        from swfkit.futures.replayer import replay_history
+    def swfkit_replay(cls, history: Any, *, workflow_id: str = "replay", run_id: str = "replay") -> Any:
+        """Replay a recorded history, its events or a file path (``swfkit replay module:Name``): a
+        ``ReplayReport``."""
+        from swfkit.futures.replayer import load_history, replay_history
 
+        events = load_history(history) if isinstance(history, str) else history
         return replay_history(cls, events, workflow_id=workflow_id, run_id=run_id)

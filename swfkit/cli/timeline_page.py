@@ -1,0 +1,200 @@
+"""The execution timeline page: one self-contained HTML file drawing an execution as a Gantt chart.
+
+Inline SVG and CSS only (no script, no external asset): it opens from a file, an e-mail or a CI
+artifact. One row per task (activity, child workflow, timer, Lambda function); each attempt is a
+pale part (waiting: scheduled to started) and a solid part (running: started to closed) coloured
+by outcome; top lanes carry ticks for signals, markers and decision tasks. Every mark has a
+``<title>`` (the browser's hover text) with its details. Rows shrink from 18 to 10 pixels past
+200 tasks, so 2,000 tasks stay a scrollable page with readable labels.
+"""
+from __future__ import annotations
+
+import datetime
+import html
+import math
+from typing import List, Optional, Sequence, Tuple
+
+from swfkit.history import ExecutionTimeline, TaskAttempt, TaskSpan, TimelineMark
+
+__all__ = ["COLOURS", "render_timeline_page"]
+
+#: Outcome -> bar colour (the waiting part uses the same colour, paler).
+COLOURS = {"completed": "#2e7d32", "failed": "#c62828", "timed_out": "#ef6c00", "canceled": "#757575",
+           "open": "#1565c0"}
+MARK_COLOURS = {"signal": "#6a1b9a", "marker": "#00838f", "decision": "#546e7a"}
+LABEL_WIDTH = 300
+CHART_WIDTH = 1100
+_CSS = """
+body { font: 13px/1.4 system-ui, sans-serif; margin: 16px; color: #212121; background: #fff; }
+h1 { font-size: 18px; margin: 0 0 4px; }
+.summary { color: #424242; margin-bottom: 8px; }
+.legend span { display: inline-block; margin-right: 14px; }
+.legend i { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: -2px; }
+svg { display: block; }
+svg text { font-family: system-ui, sans-serif; fill: #212121; }
+svg .axis text { fill: #616161; }
+svg .grid { stroke: #eeeeee; }
+svg .task:hover rect.run { stroke: #000; stroke-width: 1; }
+svg .row-odd { fill: #fafafa; }
+"""
+
+
+def _clock(seconds: Optional[float]) -> str:
+    if seconds is None:
+        return "-"
+    moment = datetime.datetime.fromtimestamp(seconds, tz=datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M:%S.") + "%03d" % (moment.microsecond // 1000)
+
+
+def _span(seconds: float) -> str:
+    if seconds < 60:
+        return "%.3g s" % seconds if seconds < 10 else "%.1f s" % seconds
+    if seconds < 3600:
+        return "%d min %02d s" % divmod(int(round(seconds)), 60)
+    hours, rest = divmod(int(round(seconds)), 3600)
+    return "%d h %02d min" % (hours, rest // 60)
+
+
+def _step(duration: float) -> float:
+    """A round tick interval giving 5 to 12 ticks across ``duration`` seconds."""
+    if duration <= 0:
+        return 1.0
+    raw = duration / 8
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if raw <= factor * magnitude:
+            return float(factor * magnitude)
+    return float(10 * magnitude)
+
+
+class _Scale:
+    def __init__(self, start: float, duration: float) -> None:
+        self.start = start
+        self.per_second = CHART_WIDTH / duration if duration > 0 else 0.0
+
+    def x(self, time: float) -> float:
+        return LABEL_WIDTH + (time - self.start) * self.per_second
+
+
+def _attempt_title(task: TaskSpan, number: int, attempt: TaskAttempt, end: float) -> str:
+    closed = attempt.closed_time if attempt.closed_time is not None else end
+    lines = ["%s %s (%s)" % (task.kind.replace("_", " "), task.task_id, task.name),
+             "attempt %d of %d: %s%s" % (number, task.attempt_count, attempt.state,
+                                         " (%s)" % attempt.detail if attempt.detail else ""),
+             "scheduled %s" % _clock(attempt.scheduled_time), "started %s" % _clock(attempt.started_time),
+             "closed %s" % (_clock(attempt.closed_time) if attempt.closed_time is not None else "- (still open)")]
+    if attempt.started_time is not None:
+        lines.append("waited %s, ran %s" % (_span(attempt.started_time - attempt.scheduled_time),
+                                             _span(closed - attempt.started_time)))
+    else:
+        lines.append("waited %s, never started" % _span(closed - attempt.scheduled_time))
+    if attempt.identity:
+        lines.append("worker %s" % attempt.identity)
+    return "\n".join(lines)
+
+
+def _task_row(task: TaskSpan, index: int, top: float, height: float, scale: _Scale, end: float) -> str:
+    escape = html.escape
+    bar_top, bar_height = top + 2, max(2.0, height - 4)
+    parts = ['<g class="task" data-id="%s" data-kind="%s" data-outcome="%s" data-attempts="%d">' % (
+        escape(task.task_id), task.kind, task.outcome, task.attempt_count)]
+    if index % 2:
+        parts.append('<rect class="row-odd" x="0" y="%.1f" width="%d" height="%.1f"/>' % (
+            top, LABEL_WIDTH + CHART_WIDTH, height))
+    label = "%s  %s" % (task.task_id, task.name)
+    parts.append('<text x="4" y="%.1f" font-size="%d">%s<title>%s</title></text>' % (
+        top + height * 0.75, 11 if height > 12 else 8, escape(label if len(label) <= 48 else label[:47] + "…"),
+        escape("%s %s (%s): %s, %d attempt(s)" % (task.kind, task.task_id, task.name, task.state,
+                                                   task.attempt_count))))
+    for number, attempt in enumerate(task.attempts, 1):
+        colour = COLOURS[attempt.outcome]
+        closed = attempt.closed_time if attempt.closed_time is not None else end
+        started = attempt.started_time if attempt.started_time is not None else closed
+        title = "<title>%s</title>" % escape(_attempt_title(task, number, attempt, end))
+        x0, x1, x2 = scale.x(attempt.scheduled_time), scale.x(started), scale.x(closed)
+        if x1 - x0 > 0.05:
+            parts.append('<rect class="wait" data-outcome="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f" '
+                         'fill="%s" fill-opacity="0.35">%s</rect>' % (attempt.outcome, x0, bar_top, x1 - x0,
+                                                                      bar_height, colour, title))
+        if attempt.started_time is not None or attempt.closed_time is not None:
+            parts.append('<rect class="run" data-outcome="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f" '
+                         'fill="%s">%s</rect>' % (attempt.outcome, x1, bar_top, max(1.5, x2 - x1), bar_height,
+                                                 colour, title))
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _mark(mark: TimelineMark, top: float, height: float, scale: _Scale) -> str:
+    x = scale.x(mark.time)
+    colour = MARK_COLOURS[mark.kind]
+    detail = "%s %s at %s (event %d)" % (mark.kind, mark.label, _clock(mark.time), mark.event_id)
+    if mark.end_time is not None:
+        detail += "\nclosed %s, %s after it was scheduled" % (_clock(mark.end_time), _span(mark.end_time - mark.time))
+    width = max(1.5, scale.x(mark.end_time) - x) if mark.end_time is not None else 2.0
+    return ('<rect class="mark" data-kind="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s">'
+            '<title>%s</title></rect>' % (mark.kind, x, top + 2, width, height - 4, colour, html.escape(detail)))
+
+
+def _axis(scale: _Scale, start: float, duration: float, top: float, bottom: float) -> List[str]:
+    step = _step(duration)
+    parts = ['<g class="axis">']
+    tick = 0.0
+    while tick <= duration + 1e-9:
+        x = scale.x(start + tick)
+        parts.append('<line class="grid" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>' % (x, top, x, bottom))
+        parts.append('<text x="%.1f" y="%.1f" font-size="10" text-anchor="middle">+%s</text>' % (
+            x, top - 4, _span(tick) if tick else "0"))
+        tick += step
+        if step <= 0 or duration <= 0:
+            break
+    parts.append("</g>")
+    return parts
+
+
+def render_timeline_page(timeline: ExecutionTimeline, *, title: str, subtitle: str = "") -> str:
+    """The execution timeline as one self-contained HTML page.
+
+    Args:
+        timeline: from ``swfkit.history.execution_timeline(events)``.
+        title: the page heading (e.g. the workflow id and run id).
+        subtitle: an extra line under the summary (e.g. where the history came from).
+    Returns:
+        The HTML text (UTF-8 when written).
+    """
+    escape = html.escape
+    tasks: Sequence[TaskSpan] = timeline.tasks
+    height = 18.0 if len(tasks) <= 200 else 10.0
+    scale = _Scale(timeline.start_time, timeline.duration)
+    lanes: Tuple[Tuple[str, str], ...] = (("signal", "signals"), ("marker", "markers"), ("decision", "decision tasks"))
+    axis_top = 20.0
+    lane_top = axis_top + 4
+    rows_top = lane_top + 18.0 * len(lanes) + 6
+    bottom = rows_top + height * len(tasks) + 4
+    svg = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" role="img" aria-label="execution '
+           'timeline">' % (LABEL_WIDTH + CHART_WIDTH + 10, bottom + 4)]
+    svg += _axis(scale, timeline.start_time, timeline.duration, axis_top, bottom)
+    for number, (kind, label) in enumerate(lanes):
+        top = lane_top + 18.0 * number
+        svg.append('<g class="lane" data-kind="%s"><text x="4" y="%.1f" font-size="11" font-style="italic">%s</text>'
+                   % (kind, top + 13, label))
+        svg += [_mark(mark, top, 18.0, scale) for mark in timeline.marks if mark.kind == kind]
+        svg.append("</g>")
+    svg += [_task_row(task, index, rows_top + height * index, height, scale, timeline.end_time)
+            for index, task in enumerate(tasks)]
+    svg.append("</svg>")
+    counts = {outcome: 0 for outcome in COLOURS}
+    for task in tasks:
+        counts[task.outcome] += 1
+    legend = "".join('<span><i style="background:%s"></i>%s (%d)</span>' % (colour, outcome.replace("_", " "),
+                                                                            counts[outcome])
+                     for outcome, colour in COLOURS.items())
+    legend += "".join('<span><i style="background:%s"></i>%s</span>' % (colour, kind)
+                      for kind, colour in MARK_COLOURS.items())
+    summary = "%s · %s · started %s · %s · %d tasks · %d events" % (
+        escape(timeline.workflow_type or "?"), escape(timeline.close_status or "OPEN"), _clock(timeline.start_time),
+        _span(timeline.duration), len(tasks), timeline.event_count)
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title><style>%s</style>"
+            "</head><body><h1>%s</h1><div class=\"summary\">%s%s</div><div class=\"legend\">%s "
+            "<span>pale: waiting, solid: running</span></div>%s</body></html>\n" % (
+                escape(title), _CSS, escape(title), summary,
+                "<br>%s" % escape(subtitle) if subtitle else "", legend, "".join(svg)))
