@@ -143,10 +143,26 @@ def activity_rerun(args: argparse.Namespace) -> int:
     return EXIT_FAULT
 
 
+class _IntermixedParser(argparse.ArgumentParser):
+    """Takes positionals after options too (``rerun ID --activity-id A MODULE``): plain argparse
+    gives the optional MODULE up once the options start."""
+
+    _mixing = False
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        if self._mixing:  # parse_known_intermixed_args calls back here
+            return super().parse_known_args(args, namespace)
+        self._mixing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._mixing = False
+
+
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     """Add ``activity rerun`` to ``commands`` (a subparsers action)."""
     top = commands.add_parser("activity", help="debug activities: rerun one in this process")
-    actions = top.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = top.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_IntermixedParser)
     parser = actions.add_parser("rerun", parents=[common], help="run an activity again here with its recorded input")
     parser.add_argument("workflow_id", metavar="WORKFLOW_ID")
     parser.add_argument("module", metavar="MODULE", nargs="?",

@@ -148,7 +148,7 @@ def standalone(args: argparse.Namespace) -> int:
             if execution is not None and not _closed(swf, domain, execution):
                 swf.terminate_workflow_execution(domain=domain, workflow_id=execution["workflowId"],
                                                  run_id=execution["runId"], reason="swfkit standalone stopped")
-    return _report(args, close)
+    return _report(args, close, execution)
 
 
 def _closed(swf: Any, domain: str, execution: Dict[str, str]) -> bool:
@@ -179,12 +179,12 @@ def _watch(swf: Any, domain: str, execution: Dict[str, str], timeout: float, poo
         time.sleep(0.3)
 
 
-def _report(args: argparse.Namespace, close: Dict[str, Any]) -> int:
+def _report(args: argparse.Namespace, close: Dict[str, Any], execution: Dict[str, str]) -> int:
     kind = close["eventType"]
     attributes = close.get(kind[0].lower() + kind[1:] + "EventAttributes") or {}
     status = kind.replace("WorkflowExecution", "").lower() or "closed"
     if wants_json(args):
-        print_json({"status": status, "result": attributes.get("result"), "reason": attributes.get("reason"),
+        print_json({"status": status, "execution": execution, "result": attributes.get("result"), "reason": attributes.get("reason"),
                     "details": attributes.get("details")})
     elif kind == "WorkflowExecutionCompleted":
         print("null" if attributes.get("result") is None else attributes["result"])
