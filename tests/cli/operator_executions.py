@@ -167,17 +167,11 @@ def failing_decisions_run(layer1: Any, count: int = 3) -> Run:
 
 
 def many_tasks_run(layer1: Any, activities: int = 1000, timers: int = 1000) -> Run:
-    """``activities + timers`` tasks: activities scheduled 100 per decision, most completed, every
-    tenth failed, the last 20 left open; timers fired."""
+    """``activities + timers`` tasks in one decision: of the activities, every tenth worked is
+    failed and the last 20 are left open; the timers fire."""
     run = Run(layer1, "many")
-    ids = ["a-%04d" % number for number in range(activities)]
-    first = True
-    for start in range(0, activities, 100):
-        batch = [run.schedule(activity_id) for activity_id in ids[start:start + 100]]
-        if first:
-            batch += [run.timer("t-%04d" % number) for number in range(timers)]
-            first = False
-        run.decide(*batch)
+    run.decide(*[run.schedule("a-%04d" % number) for number in range(activities)],
+               *[run.timer("t-%04d" % number) for number in range(timers)])
     for number in range(activities - 20):
         run.work("fail" if number % 10 == 9 else "complete")
     return run
