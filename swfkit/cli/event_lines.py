@@ -50,11 +50,8 @@ def event_rows(events: Iterable[Dict[str, Any]]) -> List[List[str]]:
 
 def render_table(headers: List[str], rows: List[List[str]]) -> str:
     """Left-aligned columns separated by two spaces, with a header line (no trailing spaces)."""
-    widths = [len(header) for header in headers]
-    for row in rows:
-        for index, cell in enumerate(row):
-            widths[index] = max(widths[index], len(cell))
-    lines = []
-    for row in [headers] + rows:
-        lines.append("  ".join(cell.ljust(widths[index]) for index, cell in enumerate(row)).rstrip())
-    return "\n".join(lines)
+    widths = [max(len(header), max((len(row[index]) for row in rows), default=0))
+              for index, header in enumerate(headers)]
+    # One format for every line: thousands of rows (workflow tasks) cost one % each.
+    line = "  ".join("%%-%ds" % width for width in widths)
+    return "\n".join((line % tuple(row)).rstrip() for row in [headers] + rows)

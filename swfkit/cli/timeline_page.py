@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime
 import html
 import math
-from typing import List, Optional, Sequence, Tuple
+import re
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from swfkit.history import ExecutionTimeline, TaskAttempt, TaskSpan, TimelineMark
 
@@ -39,11 +40,26 @@ svg .row-odd { fill: #fafafa; }
 """
 
 
+def _date(seconds: float) -> str:
+    moment = datetime.datetime.fromtimestamp(seconds, tz=datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 def _clock(seconds: Optional[float]) -> str:
+    """UTC time of day, ``HH:MM:SS.mmm`` (the page's heading gives the date): arithmetic, no datetime,
+    as a 2,000-task page formats tens of thousands of them."""
     if seconds is None:
         return "-"
-    moment = datetime.datetime.fromtimestamp(seconds, tz=datetime.timezone.utc)
-    return moment.strftime("%Y-%m-%d %H:%M:%S.") + "%03d" % (moment.microsecond // 1000)
+    millis = int(seconds * 1000 + 0.5) % 86_400_000
+    second, millis = divmod(millis, 1000)
+    text = _SECONDS.get(second)
+    if text is None:
+        hours, rest = divmod(second, 3600)
+        text = _SECONDS[second] = "%02d:%02d:%02d" % (hours, rest // 60, rest % 60)
+    return "%s.%03d" % (text, millis)
+
+
+_SECONDS: Dict[int, str] = {}  # second of the day -> "HH:MM:SS": at most 86,400 short strings
 
 
 def _span(seconds: float) -> str:
@@ -76,50 +92,61 @@ class _Scale:
         return LABEL_WIDTH + (time - self.start) * self.per_second
 
 
+_UNSAFE = re.compile("[&<>\"']")
+
+
+def _escape(text: str) -> str:
+    """``html.escape``, skipped for the (usual) text with nothing to escape: a 2,000-task page
+    escapes tens of thousands of strings."""
+    return html.escape(text) if _UNSAFE.search(text) else text
+
+
 def _attempt_title(task: TaskSpan, number: int, attempt: TaskAttempt, end: float) -> str:
-    closed = attempt.closed_time if attempt.closed_time is not None else end
-    lines = ["%s %s (%s)" % (task.kind.replace("_", " "), task.task_id, task.name),
-             "attempt %d of %d: %s%s" % (number, task.attempt_count, attempt.state,
-                                         " (%s)" % attempt.detail if attempt.detail else ""),
-             "scheduled %s" % _clock(attempt.scheduled_time), "started %s" % _clock(attempt.started_time),
-             "closed %s" % (_clock(attempt.closed_time) if attempt.closed_time is not None else "- (still open)")]
-    if attempt.started_time is not None:
-        lines.append("waited %s, ran %s" % (_span(attempt.started_time - attempt.scheduled_time),
-                                             _span(closed - attempt.started_time)))
+    started, closed = attempt.started_time, attempt.closed_time
+    until = closed if closed is not None else end
+    if started is not None:
+        spent = "waited %s, ran %s" % (_span(started - attempt.scheduled_time), _span(until - started))
     else:
-        lines.append("waited %s, never started" % _span(closed - attempt.scheduled_time))
-    if attempt.identity:
-        lines.append("worker %s" % attempt.identity)
-    return "\n".join(lines)
+        spent = "waited %s, never started" % _span(until - attempt.scheduled_time)
+    return "%s %s (%s)\nattempt %d of %d: %s%s\nscheduled %s, started %s, closed %s\n%s%s" % (
+        task.kind, task.task_id, task.name, number, len(task.attempts), attempt.state,
+        " (%s)" % attempt.detail if attempt.detail else "", _clock(attempt.scheduled_time), _clock(started),
+        _clock(closed) if closed is not None else "- (still open)", spent,
+        "\nworker %s" % attempt.identity if attempt.identity else "")
+
+
+_WAIT = ('<rect class="wait" data-outcome="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" '
+         'fill-opacity="0.35"/>')
+_RUN = '<rect class="run" data-outcome="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>'
 
 
 def _task_row(task: TaskSpan, index: int, top: float, height: float, scale: _Scale, end: float) -> str:
-    escape = html.escape
+    """One task's row: its label, then per attempt a group (one hover title) of the waiting and
+    running parts."""
     bar_top, bar_height = top + 2, max(2.0, height - 4)
     parts = ['<g class="task" data-id="%s" data-kind="%s" data-outcome="%s" data-attempts="%d">' % (
-        escape(task.task_id), task.kind, task.outcome, task.attempt_count)]
+        _escape(task.task_id), task.kind, task.outcome, len(task.attempts))]
     if index % 2:
         parts.append('<rect class="row-odd" x="0" y="%.1f" width="%d" height="%.1f"/>' % (
             top, LABEL_WIDTH + CHART_WIDTH, height))
     label = "%s  %s" % (task.task_id, task.name)
-    parts.append('<text x="4" y="%.1f" font-size="%d">%s<title>%s</title></text>' % (
-        top + height * 0.75, 11 if height > 12 else 8, escape(label if len(label) <= 48 else label[:47] + "…"),
-        escape("%s %s (%s): %s, %d attempt(s)" % (task.kind, task.task_id, task.name, task.state,
-                                                   task.attempt_count))))
+    parts.append('<text x="4" y="%.1f" font-size="%d">%s</text>' % (
+        top + height * 0.75, 11 if height > 12 else 8, _escape(label if len(label) <= 48 else label[:47] + "…")))
+    start, per_second = scale.start, scale.per_second
     for number, attempt in enumerate(task.attempts, 1):
-        colour = COLOURS[attempt.outcome]
+        outcome = attempt.outcome
+        colour = COLOURS[outcome]
         closed = attempt.closed_time if attempt.closed_time is not None else end
         started = attempt.started_time if attempt.started_time is not None else closed
-        title = "<title>%s</title>" % escape(_attempt_title(task, number, attempt, end))
-        x0, x1, x2 = scale.x(attempt.scheduled_time), scale.x(started), scale.x(closed)
+        x0 = LABEL_WIDTH + (attempt.scheduled_time - start) * per_second
+        x1 = LABEL_WIDTH + (started - start) * per_second
+        x2 = LABEL_WIDTH + (closed - start) * per_second
+        parts.append('<g class="attempt"><title>%s</title>' % _escape(_attempt_title(task, number, attempt, end)))
         if x1 - x0 > 0.05:
-            parts.append('<rect class="wait" data-outcome="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f" '
-                         'fill="%s" fill-opacity="0.35">%s</rect>' % (attempt.outcome, x0, bar_top, x1 - x0,
-                                                                      bar_height, colour, title))
+            parts.append(_WAIT % (outcome, x0, bar_top, x1 - x0, bar_height, colour))
         if attempt.started_time is not None or attempt.closed_time is not None:
-            parts.append('<rect class="run" data-outcome="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f" '
-                         'fill="%s">%s</rect>' % (attempt.outcome, x1, bar_top, max(1.5, x2 - x1), bar_height,
-                                                 colour, title))
+            parts.append(_RUN % (outcome, x1, bar_top, max(1.5, x2 - x1), bar_height, colour))
+        parts.append("</g>")
     parts.append("</g>")
     return "".join(parts)
 
@@ -132,7 +159,7 @@ def _mark(mark: TimelineMark, top: float, height: float, scale: _Scale) -> str:
         detail += "\nclosed %s, %s after it was scheduled" % (_clock(mark.end_time), _span(mark.end_time - mark.time))
     width = max(1.5, scale.x(mark.end_time) - x) if mark.end_time is not None else 2.0
     return ('<rect class="mark" data-kind="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s">'
-            '<title>%s</title></rect>' % (mark.kind, x, top + 2, width, height - 4, colour, html.escape(detail)))
+            '<title>%s</title></rect>' % (mark.kind, x, top + 2, width, height - 4, colour, _escape(detail)))
 
 
 def _axis(scale: _Scale, start: float, duration: float, top: float, bottom: float) -> List[str]:
@@ -161,7 +188,7 @@ def render_timeline_page(timeline: ExecutionTimeline, *, title: str, subtitle: s
     Returns:
         The HTML text (UTF-8 when written).
     """
-    escape = html.escape
+    escape = _escape
     tasks: Sequence[TaskSpan] = timeline.tasks
     height = 18.0 if len(tasks) <= 200 else 10.0
     scale = _Scale(timeline.start_time, timeline.duration)
@@ -191,7 +218,7 @@ def render_timeline_page(timeline: ExecutionTimeline, *, title: str, subtitle: s
     legend += "".join('<span><i style="background:%s"></i>%s</span>' % (colour, kind)
                       for kind, colour in MARK_COLOURS.items())
     summary = "%s · %s · started %s · %s · %d tasks · %d events" % (
-        escape(timeline.workflow_type or "?"), escape(timeline.close_status or "OPEN"), _clock(timeline.start_time),
+        escape(timeline.workflow_type or "?"), escape(timeline.close_status or "OPEN"), _date(timeline.start_time),
         _span(timeline.duration), len(tasks), timeline.event_count)
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title><style>%s</style>"
             "</head><body><h1>%s</h1><div class=\"summary\">%s%s</div><div class=\"legend\">%s "

@@ -231,8 +231,12 @@ class _Builder:
     def spans(self) -> Tuple[TaskSpan, ...]:
         spans = []
         for (kind, task_id), (name, attempts, state_time) in self.tasks.items():
-            spans.append(TaskSpan(kind, task_id, name, tuple(
-                TaskAttempt(a[0], a[1], a[2], a[3], a[4], a[5], a[6]) for a in attempts), state_time))
+            if len(attempts) == 1:  # the common case, without a generator
+                a = attempts[0]
+                built: Tuple[TaskAttempt, ...] = (TaskAttempt(a[0], a[1], a[2], a[3], a[4], a[5], a[6]),)
+            else:
+                built = tuple(TaskAttempt(a[0], a[1], a[2], a[3], a[4], a[5], a[6]) for a in attempts)
+            spans.append(TaskSpan(kind, task_id, name, built, state_time))
         return tuple(spans)
 
 
@@ -324,6 +328,10 @@ for _kinds, _step in (
         _STEPS[_kind] = _step
 
 
+#: The attributes key of every event type the steps read.
+_KEYS = {kind: kind[0].lower() + kind[1:] + "EventAttributes" for kind in _STEPS}
+
+
 def execution_timeline(events: Iterable[Any]) -> ExecutionTimeline:
     """Lay out one execution run's tasks and moments from its history.
 
@@ -343,16 +351,19 @@ def execution_timeline(events: Iterable[Any]) -> ExecutionTimeline:
     close_status: Optional[str] = None
     workflow_type = ""
     last_type = ""
+    keys = _KEYS
+    empty: Mapping[str, Any] = {}
     for event in events:
-        raw = event.raw if isinstance(event, HistoryEvent) else event
+        raw = event if type(event) is dict else _raw(event)
         count += 1
         last_type = raw["eventType"]
-        time = _seconds(raw["eventTimestamp"])
+        stamp = raw["eventTimestamp"]
+        time = stamp if type(stamp) is float else _seconds(stamp)
         if first is None:
             first = time
         step = steps.get(last_type)
         if step is not None:
-            step(builder, raw["eventId"], time, last_type, _attributes(raw, last_type))
+            step(builder, raw["eventId"], time, last_type, raw.get(keys[last_type]) or empty)
         elif last_type in _CLOSE_STATUSES:
             close_status = _CLOSE_STATUSES[last_type]
         elif last_type == "WorkflowExecutionStarted":
@@ -368,7 +379,11 @@ def execution_timeline(events: Iterable[Any]) -> ExecutionTimeline:
 
 
 def _attributes(raw: Mapping[str, Any], event_type: str) -> Mapping[str, Any]:
-    key = event_type[0].lower() + event_type[1:] + "EventAttributes"
-    value = raw.get(key)
+    value = raw.get(event_type[0].lower() + event_type[1:] + "EventAttributes")
     return value if isinstance(value, Mapping) else {}
+
+
+def _raw(event: Any) -> Mapping[str, Any]:
+    raw: Mapping[str, Any] = event.raw if isinstance(event, HistoryEvent) else event
+    return raw
 
