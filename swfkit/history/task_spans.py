@@ -17,7 +17,7 @@ shown becomes a date. Pure: no clock, no I/O; an open task runs until ``timeline
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from swfkit.history.event_base import HistoryEvent, to_datetime
 
@@ -193,143 +193,100 @@ def _detail(a: Mapping[str, Any]) -> str:
     return ""
 
 
-class _Builder:
-    """The state of the one pass: attempts kept as mutable lists until the end."""
+# Event type -> (task kind, member holding its id, member holding its name (None: a timer), first
+# state): the events that schedule an attempt of a task.
+_SCHEDULES = {
+    "ActivityTaskScheduled": ("activity", "activityId", "activityType", "scheduled"),
+    "StartChildWorkflowExecutionInitiated": ("child_workflow", "workflowId", "workflowType", "start_initiated"),
+    "TimerStarted": ("timer", "timerId", None, "started"),  # a timer waits for nothing: it runs at once
+    "LambdaFunctionScheduled": ("lambda", "id", "name", "scheduled"),
+}
+# The decisions SWF refused: an attempt that closed as it was made.
+_REFUSED = {
+    "ScheduleActivityTaskFailed": ("activity", "activityId", "activityType", "schedule_failed"),
+    "StartTimerFailed": ("timer", "timerId", None, "start_failed"),
+    "ScheduleLambdaFunctionFailed": ("lambda", "id", "name", "schedule_failed"),
+}
+# Event type -> (member naming the scheduling event, new state, whether it starts the attempt).
+_MOVES = {
+    "ActivityTaskStarted": ("scheduledEventId", "started", True),
+    "ActivityTaskCompleted": ("scheduledEventId", "completed", False),
+    "ActivityTaskFailed": ("scheduledEventId", "failed", False),
+    "ActivityTaskTimedOut": ("scheduledEventId", "timed_out", False),
+    "ActivityTaskCanceled": ("scheduledEventId", "canceled", False),
+    "ChildWorkflowExecutionStarted": ("initiatedEventId", "started", True),
+    "ChildWorkflowExecutionCompleted": ("initiatedEventId", "completed", False),
+    "ChildWorkflowExecutionFailed": ("initiatedEventId", "failed", False),
+    "ChildWorkflowExecutionTimedOut": ("initiatedEventId", "timed_out", False),
+    "ChildWorkflowExecutionCanceled": ("initiatedEventId", "canceled", False),
+    "ChildWorkflowExecutionTerminated": ("initiatedEventId", "terminated", False),
+    "StartChildWorkflowExecutionFailed": ("initiatedEventId", "start_failed", False),
+    "TimerFired": ("startedEventId", "fired", False),
+    "TimerCanceled": ("startedEventId", "canceled", False),
+    "LambdaFunctionStarted": ("scheduledEventId", "started", True),
+    "LambdaFunctionCompleted": ("scheduledEventId", "completed", False),
+    "LambdaFunctionFailed": ("scheduledEventId", "failed", False),
+    "LambdaFunctionTimedOut": ("scheduledEventId", "timed_out", False),
+    "StartLambdaFunctionFailed": ("scheduledEventId", "start_failed", False),
+}
+_MARKS = ("WorkflowExecutionSignaled", "MarkerRecorded", "DecisionTaskScheduled", "DecisionTaskStarted",
+          "DecisionTaskCompleted", "DecisionTaskTimedOut")
+#: The attributes key of every event type read here.
+_KEYS = {kind: kind[0].lower() + kind[1:] + "EventAttributes"
+         for kind in (*_SCHEDULES, *_REFUSED, *_MOVES, *_MARKS, "WorkflowExecutionStarted")}
+# An attempt, while the pass runs, is a list in TaskAttempt field order plus its task's entry.
+_ATTEMPT_FIELDS = 7
+
+
+class _Pass:
+    """The state of the one pass over the events."""
 
     def __init__(self) -> None:
-        self.tasks: Dict[Tuple[str, str], List[Any]] = {}   # (kind, id) -> [name, [attempt lists], state time]
-        self.by_event: Dict[int, List[Any]] = {}            # scheduling event id -> attempt list
-        self.decisions: Dict[int, List[Any]] = {}           # decision scheduled id -> [time, end, label, started]
+        self.tasks: Dict[Tuple[str, str], List[Any]] = {}  # (kind, id) -> [name, [attempts], state time]
+        self.by_event: Dict[Any, List[Any]] = {}           # scheduling event id -> attempt
+        self.decisions: Dict[int, List[Any]] = {}          # decision scheduled id -> [time, end, how, identity]
         self.marks: List[TimelineMark] = []
 
-    def schedule(self, kind: str, task_id: str, name: str, event_id: int, time: float,
-                 state: str = "scheduled", started: Optional[float] = None) -> List[Any]:
-        entry = self.tasks.get((kind, task_id))
+    def schedule(self, rule: Tuple[str, str, Optional[str], str], event_id: int, time: float,
+                 a: Mapping[str, Any]) -> List[Any]:
+        kind, id_member, name_member, state = rule
+        key = (kind, str(a.get(id_member, "")))
+        entry = self.tasks.get(key)
         if entry is None:
-            entry = self.tasks[(kind, task_id)] = [name, [], time]
-        attempt = [event_id, state, time, started, None, None, ""]
+            name = "timer" if name_member is None else a.get(name_member)
+            entry = self.tasks[key] = [name if type(name) is str else _type_label(name), [], time]
+        attempt = [event_id, state, time, time if kind == "timer" else None, None, None, "", entry]
         entry[1].append(attempt)
         entry[2] = time
         self.by_event[event_id] = attempt
-        attempt.append(entry)
         return attempt
 
-    def move(self, scheduled_event_id: Any, time: float, state: str, *, started: bool = False,
-             identity: Optional[str] = None, detail: str = "") -> None:
-        attempt = self.by_event.get(scheduled_event_id)
-        if attempt is None:  # an event about a task this (partial) history never scheduled
-            return
-        attempt[1] = state
-        if started:
-            attempt[3] = time
-            attempt[5] = identity
+    def mark(self, kind: str, event_id: int, time: float, a: Mapping[str, Any]) -> None:
+        if kind == "WorkflowExecutionSignaled":
+            self.marks.append(TimelineMark("signal", event_id, time, str(a.get("signalName", ""))))
+        elif kind == "MarkerRecorded":
+            self.marks.append(TimelineMark("marker", event_id, time, str(a.get("markerName", ""))))
+        elif kind == "DecisionTaskScheduled":
+            self.decisions[event_id] = [time, None, "", None]
         else:
-            attempt[4] = time
-            attempt[6] = detail
-        attempt[7][2] = time
+            entry = self.decisions.get(a.get("scheduledEventId"))
+            if entry is None:
+                return
+            if kind == "DecisionTaskStarted":
+                entry[3] = a.get("identity")
+            else:
+                entry[1] = time
+                entry[2] = "completed" if kind == "DecisionTaskCompleted" else "timed out"
 
     def spans(self) -> Tuple[TaskSpan, ...]:
         spans = []
         for (kind, task_id), (name, attempts, state_time) in self.tasks.items():
             if len(attempts) == 1:  # the common case, without a generator
-                a = attempts[0]
-                built: Tuple[TaskAttempt, ...] = (TaskAttempt(a[0], a[1], a[2], a[3], a[4], a[5], a[6]),)
+                built: Tuple[TaskAttempt, ...] = (TaskAttempt(*attempts[0][:_ATTEMPT_FIELDS]),)
             else:
-                built = tuple(TaskAttempt(a[0], a[1], a[2], a[3], a[4], a[5], a[6]) for a in attempts)
+                built = tuple(TaskAttempt(*attempt[:_ATTEMPT_FIELDS]) for attempt in attempts)
             spans.append(TaskSpan(kind, task_id, name, built, state_time))
         return tuple(spans)
-
-
-def _activity(b: _Builder, eid: int, t: float, kind: str, a: Mapping[str, Any]) -> None:
-    if kind == "ActivityTaskScheduled":
-        b.schedule("activity", a["activityId"], _type_label(a.get("activityType")), eid, t)
-    elif kind == "ActivityTaskStarted":
-        b.move(a.get("scheduledEventId"), t, "started", started=True, identity=a.get("identity"))
-    elif kind == "ScheduleActivityTaskFailed":
-        b.schedule("activity", a.get("activityId", ""), _type_label(a.get("activityType")), eid, t,
-                   "schedule_failed")
-        b.move(eid, t, "schedule_failed", detail=str(a.get("cause", "")))
-    elif kind != "ActivityTaskCancelRequested":
-        state = {"ActivityTaskCompleted": "completed", "ActivityTaskFailed": "failed",
-                 "ActivityTaskTimedOut": "timed_out", "ActivityTaskCanceled": "canceled"}[kind]
-        b.move(a.get("scheduledEventId"), t, state, detail=_detail(a))
-
-
-def _child(b: _Builder, eid: int, t: float, kind: str, a: Mapping[str, Any]) -> None:
-    if kind == "StartChildWorkflowExecutionInitiated":
-        b.schedule("child_workflow", a["workflowId"], _type_label(a.get("workflowType")), eid, t, "start_initiated")
-    elif kind == "StartChildWorkflowExecutionFailed":
-        b.move(a.get("initiatedEventId"), t, "start_failed", detail=str(a.get("cause", "")))
-    elif kind == "ChildWorkflowExecutionStarted":
-        b.move(a.get("initiatedEventId"), t, "started", started=True, identity=None)
-    else:
-        state = {"ChildWorkflowExecutionCompleted": "completed", "ChildWorkflowExecutionFailed": "failed",
-                 "ChildWorkflowExecutionTimedOut": "timed_out", "ChildWorkflowExecutionCanceled": "canceled",
-                 "ChildWorkflowExecutionTerminated": "terminated"}[kind]
-        b.move(a.get("initiatedEventId"), t, state, detail=_detail(a))
-
-
-def _timer(b: _Builder, eid: int, t: float, kind: str, a: Mapping[str, Any]) -> None:
-    if kind == "TimerStarted":  # a timer waits for nothing: it runs from the start
-        b.schedule("timer", a["timerId"], "timer", eid, t, "started", started=t)
-    elif kind == "StartTimerFailed":
-        b.schedule("timer", a.get("timerId", ""), "timer", eid, t, "start_failed")
-        b.move(eid, t, "start_failed", detail=str(a.get("cause", "")))
-    elif kind in ("TimerFired", "TimerCanceled"):
-        b.move(a.get("startedEventId"), t, "fired" if kind == "TimerFired" else "canceled")
-
-
-def _lambda(b: _Builder, eid: int, t: float, kind: str, a: Mapping[str, Any]) -> None:
-    if kind == "LambdaFunctionScheduled":
-        b.schedule("lambda", a["id"], str(a.get("name", "")), eid, t)
-    elif kind == "ScheduleLambdaFunctionFailed":
-        b.schedule("lambda", a.get("id", ""), str(a.get("name", "")), eid, t, "schedule_failed")
-        b.move(eid, t, "schedule_failed", detail=str(a.get("cause", "")))
-    elif kind == "LambdaFunctionStarted":
-        b.move(a.get("scheduledEventId"), t, "started", started=True)
-    else:
-        state = {"LambdaFunctionCompleted": "completed", "LambdaFunctionFailed": "failed",
-                 "LambdaFunctionTimedOut": "timed_out", "StartLambdaFunctionFailed": "start_failed"}[kind]
-        b.move(a.get("scheduledEventId"), t, state, detail=_detail(a))
-
-
-def _mark(b: _Builder, eid: int, t: float, kind: str, a: Mapping[str, Any]) -> None:
-    if kind == "WorkflowExecutionSignaled":
-        b.marks.append(TimelineMark("signal", eid, t, str(a.get("signalName", ""))))
-    elif kind == "MarkerRecorded":
-        b.marks.append(TimelineMark("marker", eid, t, str(a.get("markerName", ""))))
-    elif kind == "DecisionTaskScheduled":
-        b.decisions[eid] = [t, None, "", None]
-    else:
-        entry = b.decisions.get(a.get("scheduledEventId"))
-        if entry is None:
-            return
-        if kind == "DecisionTaskStarted":
-            entry[3] = a.get("identity")
-            return
-        entry[1] = t
-        entry[2] = "completed" if kind == "DecisionTaskCompleted" else "timed out"
-
-
-_STEPS: Dict[str, Callable[[_Builder, int, float, str, Mapping[str, Any]], None]] = {}
-for _kinds, _step in (
-        (("ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskCompleted", "ActivityTaskFailed",
-          "ActivityTaskTimedOut", "ActivityTaskCanceled", "ActivityTaskCancelRequested",
-          "ScheduleActivityTaskFailed"), _activity),
-        (("StartChildWorkflowExecutionInitiated", "StartChildWorkflowExecutionFailed", "ChildWorkflowExecutionStarted",
-          "ChildWorkflowExecutionCompleted", "ChildWorkflowExecutionFailed", "ChildWorkflowExecutionTimedOut",
-          "ChildWorkflowExecutionCanceled", "ChildWorkflowExecutionTerminated"), _child),
-        (("TimerStarted", "StartTimerFailed", "TimerFired", "TimerCanceled"), _timer),
-        (("LambdaFunctionScheduled", "ScheduleLambdaFunctionFailed", "LambdaFunctionStarted", "LambdaFunctionCompleted",
-          "LambdaFunctionFailed", "LambdaFunctionTimedOut", "StartLambdaFunctionFailed"), _lambda),
-        (("WorkflowExecutionSignaled", "MarkerRecorded", "DecisionTaskScheduled", "DecisionTaskStarted",
-          "DecisionTaskCompleted", "DecisionTaskTimedOut"), _mark)):
-    for _kind in _kinds:
-        _STEPS[_kind] = _step
-
-
-#: The attributes key of every event type the steps read.
-_KEYS = {kind: kind[0].lower() + kind[1:] + "EventAttributes" for kind in _STEPS}
 
 
 def execution_timeline(events: Iterable[Any]) -> ExecutionTimeline:
@@ -343,44 +300,57 @@ def execution_timeline(events: Iterable[Any]) -> ExecutionTimeline:
     Raises:
         HistoryError: an event has a timestamp that is not one.
     """
-    builder = _Builder()
-    steps = _STEPS
+    work = _Pass()
+    moves, schedules, keys, by_event = _MOVES, _SCHEDULES, _KEYS, work.by_event
     first: Optional[float] = None
     time = 0.0
     count = 0
     close_status: Optional[str] = None
     workflow_type = ""
-    last_type = ""
-    keys = _KEYS
+    kind = ""
     empty: Mapping[str, Any] = {}
     for event in events:
         raw = event if type(event) is dict else _raw(event)
         count += 1
-        last_type = raw["eventType"]
+        kind = raw["eventType"]
         stamp = raw["eventTimestamp"]
         time = stamp if type(stamp) is float else _seconds(stamp)
         if first is None:
             first = time
-        step = steps.get(last_type)
-        if step is not None:
-            step(builder, raw["eventId"], time, last_type, raw.get(keys[last_type]) or empty)
-        elif last_type in _CLOSE_STATUSES:
-            close_status = _CLOSE_STATUSES[last_type]
-        elif last_type == "WorkflowExecutionStarted":
-            workflow_type = _type_label(_attributes(raw, last_type).get("workflowType"))
-    marks = builder.marks
-    for scheduled_id, (begun, ended, how, identity) in builder.decisions.items():
+        move = moves.get(kind)
+        if move is not None:  # the bulk of a history: inlined
+            a = raw.get(keys[kind]) or empty
+            attempt = by_event.get(a.get(move[0]))
+            if attempt is not None:  # else: about a task this (partial) history never scheduled
+                attempt[1] = move[1]
+                if move[2]:
+                    attempt[3] = time
+                    attempt[5] = a.get("identity")
+                else:
+                    attempt[4] = time
+                    attempt[6] = _detail(a)
+                attempt[7][2] = time
+            continue
+        rule = schedules.get(kind)
+        if rule is not None:
+            work.schedule(rule, raw["eventId"], time, raw.get(keys[kind]) or empty)
+        elif kind in _REFUSED:
+            a = raw.get(keys[kind]) or empty
+            attempt = work.schedule(_REFUSED[kind], raw["eventId"], time, a)
+            attempt[4], attempt[6] = time, str(a.get("cause", ""))
+        elif kind in _CLOSE_STATUSES:
+            close_status = _CLOSE_STATUSES[kind]
+        elif kind == "WorkflowExecutionStarted":
+            workflow_type = _type_label((raw.get(keys[kind]) or empty).get("workflowType"))
+        elif kind in keys:
+            work.mark(kind, raw["eventId"], time, raw.get(keys[kind]) or empty)
+    marks = work.marks
+    for scheduled_id, (begun, ended, how, identity) in work.decisions.items():
         label = "decision task %s%s" % (how or "open", " by %s" % identity if identity else "")
         marks.append(TimelineMark("decision", scheduled_id, begun, label, ended))
     marks.sort(key=lambda mark: mark.event_id)
     start = first if first is not None else 0.0
-    return ExecutionTimeline(workflow_type, start, time, close_status, count, builder.spans(), tuple(marks),
-                             last_type)
-
-
-def _attributes(raw: Mapping[str, Any], event_type: str) -> Mapping[str, Any]:
-    value = raw.get(event_type[0].lower() + event_type[1:] + "EventAttributes")
-    return value if isinstance(value, Mapping) else {}
+    return ExecutionTimeline(workflow_type, start, time, close_status, count, work.spans(), tuple(marks), kind)
 
 
 def _raw(event: Any) -> Mapping[str, Any]:
