@@ -52,7 +52,7 @@ class StuckExecution:
 
 
 def _raw(event: Any) -> Mapping[str, Any]:
-    return event.raw if isinstance(event, HistoryEvent) else event  # type: ignore[no-any-return]
+    return event.raw if isinstance(event, HistoryEvent) else event
 
 
 def _decision_outcomes(events: List[Mapping[str, Any]]) -> List[str]:

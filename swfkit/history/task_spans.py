@@ -244,7 +244,7 @@ class _Pass:
     def __init__(self) -> None:
         self.tasks: Dict[Tuple[str, str], List[Any]] = {}  # (kind, id) -> [name, [attempts], state time]
         self.by_event: Dict[Any, List[Any]] = {}           # scheduling event id -> attempt
-        self.decisions: Dict[int, List[Any]] = {}          # decision scheduled id -> [time, end, how, identity]
+        self.decisions: Dict[Any, List[Any]] = {}          # decision scheduled id -> [time, end, how, identity]
         self.marks: List[TimelineMark] = []
 
     def schedule(self, rule: Tuple[str, str, Optional[str], str], event_id: int, time: float,
