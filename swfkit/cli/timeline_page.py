@@ -36,7 +36,6 @@ svg text { font-family: system-ui, sans-serif; fill: #212121; }
 svg .axis text { fill: #616161; }
 svg .grid { stroke: #eeeeee; }
 svg .task:hover rect.run { stroke: #000; stroke-width: 1; }
-svg .row-odd { fill: #fafafa; }
 """
 
 
@@ -120,15 +119,12 @@ _WAIT = ('<rect class="wait" data-outcome="%s" x="%.1f" y="%.1f" width="%.1f" he
 _RUN = '<rect class="run" data-outcome="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>'
 
 
-def _task_row(task: TaskSpan, index: int, top: float, height: float, scale: _Scale, end: float) -> str:
+def _task_row(task: TaskSpan, top: float, height: float, scale: _Scale, end: float) -> str:
     """One task's row: its label, then per attempt a group (one hover title) of the waiting and
     running parts."""
     bar_top, bar_height = top + 2, max(2.0, height - 4)
     parts = ['<g class="task" data-id="%s" data-kind="%s" data-outcome="%s" data-attempts="%d">' % (
         _escape(task.task_id), task.kind, task.outcome, len(task.attempts))]
-    if index % 2:
-        parts.append('<rect class="row-odd" x="0" y="%.1f" width="%d" height="%.1f"/>' % (
-            top, LABEL_WIDTH + CHART_WIDTH, height))
     label = "%s  %s" % (task.task_id, task.name)
     parts.append('<text x="4" y="%.1f" font-size="%d">%s</text>' % (
         top + height * 0.75, 11 if height > 12 else 8, _escape(label if len(label) <= 48 else label[:47] + "…")))
@@ -206,7 +202,12 @@ def render_timeline_page(timeline: ExecutionTimeline, *, title: str, subtitle: s
                    % (kind, top + 13, label))
         svg += [_mark(mark, top, 18.0, scale) for mark in timeline.marks if mark.kind == kind]
         svg.append("</g>")
-    svg += [_task_row(task, index, rows_top + height * index, height, scale, timeline.end_time)
+    # Every other row shaded by one patterned rectangle rather than a rectangle per row.
+    svg.append('<defs><pattern id="rows" x="0" y="%.1f" width="10" height="%.1f" patternUnits="userSpaceOnUse">'
+               '<rect x="0" y="%.1f" width="10" height="%.1f" fill="#fafafa"/></pattern></defs>'
+               '<rect class="stripes" x="0" y="%.1f" width="%d" height="%.1f" fill="url(#rows)"/>' % (
+                   rows_top, 2 * height, height, height, rows_top, LABEL_WIDTH + CHART_WIDTH, height * len(tasks)))
+    svg += [_task_row(task, rows_top + height * index, height, scale, timeline.end_time)
             for index, task in enumerate(tasks)]
     svg.append("</svg>")
     counts = {outcome: 0 for outcome in COLOURS}

@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, NamedTuple, Tuple
 
 from swfkit.history.task_spans import ExecutionTimeline, TaskSpan
 
 __all__ = ["TaskProfile", "ExecutionProfile", "profile_execution"]
 
 
-@dataclass(frozen=True, slots=True)
-class TaskProfile:
+class TaskProfile(NamedTuple):
     """One task's times in seconds: ``waiting`` (scheduled to started), ``running`` (started to closed),
     ``share`` (running over the execution's duration, 0 when it lasted no time)."""
 

@@ -17,7 +17,7 @@ shown becomes a date. Pure: no clock, no I/O; an open task runs until ``timeline
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Tuple
 
 from swfkit.history.event_base import HistoryEvent, to_datetime
 
@@ -38,9 +38,11 @@ def outcome_of(state: str) -> str:
     return OUTCOMES.get(state, "failed")
 
 
-@dataclass(frozen=True, slots=True)
-class TaskAttempt:
+class TaskAttempt(NamedTuple):
     """One scheduling of a task, with its times (epoch seconds; None when it did not happen).
+
+    Named tuples, not frozen dataclasses: a 25,000-event history makes some 20,000 of these and
+    a tuple is built several times faster (immutable all the same).
 
     Attributes:
         scheduled_event_id: the event that scheduled (initiated, started) it.
@@ -62,8 +64,7 @@ class TaskAttempt:
         return outcome_of(self.state)
 
 
-@dataclass(frozen=True)
-class TaskSpan:
+class TaskSpan(NamedTuple):
     """One activity, child workflow, timer or Lambda function of the execution, over all its attempts.
 
     Attributes:
