@@ -193,10 +193,10 @@ _RESTART_FIELDS = (("workflowType", "workflow_type"), ("input", "input"), ("task
 def workflow_restart(args: argparse.Namespace) -> int:
     """``swfkit workflow restart ID``: start a new run with the same type, input, task list, tags,
     timeouts and child policy (under the same workflow id unless ``--workflow-id``)."""
+    from swfkit.cli.execution_commands import _execution
+
     domain = connection.domain(args)
     with connection.make_client(args) as swf:
-        from swfkit.cli.execution_commands import _execution
-
         execution = _execution(swf, domain, args.workflow_id, args.run_id)
         first = swf.get_workflow_execution_history(domain=domain, execution=execution, maximum_page_size=1)
         events = first.get("events", [])
