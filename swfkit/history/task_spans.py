@@ -187,12 +187,6 @@ def _type_label(value: Any) -> str:
     return ""
 
 
-def _detail(a: Mapping[str, Any]) -> str:
-    for key in ("reason", "timeoutType", "cause"):
-        if a.get(key):
-            return str(a[key])
-    return ""
-
 
 # Event type -> (task kind, member holding its id, member holding its name (None: a timer), first
 # state): the events that schedule an attempt of a task.
@@ -232,62 +226,45 @@ _MOVES = {
 }
 _MARKS = ("WorkflowExecutionSignaled", "MarkerRecorded", "DecisionTaskScheduled", "DecisionTaskStarted",
           "DecisionTaskCompleted", "DecisionTaskTimedOut")
+
+
+def _attributes_key(event_type: str) -> str:
+    return event_type[0].lower() + event_type[1:] + "EventAttributes"
+
+
 #: The attributes key of every event type read here.
-_KEYS = {kind: kind[0].lower() + kind[1:] + "EventAttributes"
-         for kind in (*_SCHEDULES, *_REFUSED, *_MOVES, *_MARKS, "WorkflowExecutionStarted")}
+_KEYS = {kind: _attributes_key(kind) for kind in (*_SCHEDULES, *_REFUSED, *_MOVES, *_MARKS, "WorkflowExecutionStarted")}
+# The tables the pass reads, each rule led by its event's attributes key (one dict lookup per event).
+_MOVE_RULES = {kind: (_KEYS[kind],) + rule for kind, rule in _MOVES.items()}
+_SCHEDULE_RULES = {kind: (_KEYS[kind],) + rule + (False,) for kind, rule in _SCHEDULES.items()}
+_SCHEDULE_RULES.update({kind: (_KEYS[kind],) + rule + (True,) for kind, rule in _REFUSED.items()})
 # An attempt, while the pass runs, is a list in TaskAttempt field order plus its task's entry.
 _ATTEMPT_FIELDS = 7
+_new_tuple = tuple.__new__  # a named tuple built from a ready sequence, without its Python-level __new__
 
 
-class _Pass:
-    """The state of the one pass over the events."""
+def _decision_mark(kind: str, time: float, a: Mapping[str, Any], decisions: Dict[Any, List[Any]]) -> None:
+    """Note a decision task's scheduling, start (who) or end (how) in ``decisions``."""
+    entry = decisions.get(a.get("scheduledEventId"))
+    if entry is None:
+        return
+    if kind == "DecisionTaskStarted":
+        entry[3] = a.get("identity")
+    else:
+        entry[1] = time
+        entry[2] = "completed" if kind == "DecisionTaskCompleted" else "timed out"
 
-    def __init__(self) -> None:
-        self.tasks: Dict[Tuple[str, str], List[Any]] = {}  # (kind, id) -> [name, [attempts], state time]
-        self.by_event: Dict[Any, List[Any]] = {}           # scheduling event id -> attempt
-        self.decisions: Dict[Any, List[Any]] = {}          # decision scheduled id -> [time, end, how, identity]
-        self.marks: List[TimelineMark] = []
 
-    def schedule(self, rule: Tuple[str, str, Optional[str], str], event_id: int, time: float,
-                 a: Mapping[str, Any]) -> List[Any]:
-        kind, id_member, name_member, state = rule
-        key = (kind, str(a.get(id_member, "")))
-        entry = self.tasks.get(key)
-        if entry is None:
-            name = "timer" if name_member is None else a.get(name_member)
-            entry = self.tasks[key] = [name if type(name) is str else _type_label(name), [], time]
-        attempt = [event_id, state, time, time if kind == "timer" else None, None, None, "", entry]
-        entry[1].append(attempt)
-        entry[2] = time
-        self.by_event[event_id] = attempt
-        return attempt
-
-    def mark(self, kind: str, event_id: int, time: float, a: Mapping[str, Any]) -> None:
-        if kind == "WorkflowExecutionSignaled":
-            self.marks.append(TimelineMark("signal", event_id, time, str(a.get("signalName", ""))))
-        elif kind == "MarkerRecorded":
-            self.marks.append(TimelineMark("marker", event_id, time, str(a.get("markerName", ""))))
-        elif kind == "DecisionTaskScheduled":
-            self.decisions[event_id] = [time, None, "", None]
+def _spans(tasks: Dict[Tuple[str, str], List[Any]]) -> Tuple[TaskSpan, ...]:
+    new, attempt_type, span_type, fields = _new_tuple, TaskAttempt, TaskSpan, _ATTEMPT_FIELDS
+    spans = []
+    for (kind, task_id), (name, attempts, state_time) in tasks.items():
+        if len(attempts) == 1:  # the common case, without a generator
+            built: Tuple[TaskAttempt, ...] = (new(attempt_type, attempts[0][:fields]),)
         else:
-            entry = self.decisions.get(a.get("scheduledEventId"))
-            if entry is None:
-                return
-            if kind == "DecisionTaskStarted":
-                entry[3] = a.get("identity")
-            else:
-                entry[1] = time
-                entry[2] = "completed" if kind == "DecisionTaskCompleted" else "timed out"
-
-    def spans(self) -> Tuple[TaskSpan, ...]:
-        spans = []
-        for (kind, task_id), (name, attempts, state_time) in self.tasks.items():
-            if len(attempts) == 1:  # the common case, without a generator
-                built: Tuple[TaskAttempt, ...] = (TaskAttempt(*attempts[0][:_ATTEMPT_FIELDS]),)
-            else:
-                built = tuple(TaskAttempt(*attempt[:_ATTEMPT_FIELDS]) for attempt in attempts)
-            spans.append(TaskSpan(kind, task_id, name, built, state_time))
-        return tuple(spans)
+            built = tuple([new(attempt_type, attempt[:fields]) for attempt in attempts])
+        spans.append(new(span_type, (kind, task_id, name, built, state_time)))
+    return tuple(spans)
 
 
 def execution_timeline(events: Iterable[Any]) -> ExecutionTimeline:
@@ -301,8 +278,13 @@ def execution_timeline(events: Iterable[Any]) -> ExecutionTimeline:
     Raises:
         HistoryError: an event has a timestamp that is not one.
     """
-    work = _Pass()
-    moves, schedules, keys, by_event = _MOVES, _SCHEDULES, _KEYS, work.by_event
+    # One pass, its steps inlined: a 25,000-event history is read once per command, and a
+    # function call per event would cost as much as the rest of the pass.
+    tasks: Dict[Tuple[str, str], List[Any]] = {}  # (kind, id) -> [name, [attempts], state time]
+    by_event: Dict[Any, List[Any]] = {}           # scheduling event id -> attempt
+    decisions: Dict[Any, List[Any]] = {}          # decision scheduled id -> [time, end, how, identity]
+    marks: List[TimelineMark] = []
+    moves, schedules, keys = _MOVE_RULES, _SCHEDULE_RULES, _KEYS
     first: Optional[float] = None
     time = 0.0
     count = 0
@@ -310,48 +292,64 @@ def execution_timeline(events: Iterable[Any]) -> ExecutionTimeline:
     workflow_type = ""
     kind = ""
     empty: Mapping[str, Any] = {}
-    for event in events:
+    for count, event in enumerate(events, 1):
         raw = event if type(event) is dict else _raw(event)
-        count += 1
         kind = raw["eventType"]
         stamp = raw["eventTimestamp"]
         time = stamp if type(stamp) is float else _seconds(stamp)
         if first is None:
             first = time
         move = moves.get(kind)
-        if move is not None:  # the bulk of a history: inlined
-            a = raw.get(keys[kind]) or empty
-            attempt = by_event.get(a.get(move[0]))
+        if move is not None:  # the bulk of a history
+            a = raw.get(move[0]) or empty
+            attempt = by_event.get(a.get(move[1]))
             if attempt is not None:  # else: about a task this (partial) history never scheduled
-                attempt[1] = move[1]
-                if move[2]:
+                attempt[1] = move[2]
+                if move[3]:
                     attempt[3] = time
                     attempt[5] = a.get("identity")
                 else:
                     attempt[4] = time
-                    attempt[6] = _detail(a)
+                    detail = a.get("reason") or a.get("timeoutType") or a.get("cause")
+                    attempt[6] = str(detail) if detail else ""
                 attempt[7][2] = time
             continue
         rule = schedules.get(kind)
         if rule is not None:
-            work.schedule(rule, raw["eventId"], time, raw.get(keys[kind]) or empty)
-        elif kind in _REFUSED:
-            a = raw.get(keys[kind]) or empty
-            attempt = work.schedule(_REFUSED[kind], raw["eventId"], time, a)
-            attempt[4], attempt[6] = time, str(a.get("cause", ""))
+            attributes_key, task_kind, id_member, name_member, state, refused = rule
+            a = raw.get(attributes_key) or empty
+            key = (task_kind, str(a.get(id_member, "")))
+            entry = tasks.get(key)
+            if entry is None:
+                name = "timer" if name_member is None else a.get(name_member)
+                entry = tasks[key] = [name if type(name) is str else _type_label(name), [], time]
+            event_id = raw["eventId"]
+            attempt = [event_id, state, time, time if task_kind == "timer" else None, None, None, "", entry]
+            if refused:
+                attempt[4], attempt[6] = time, str(a.get("cause", ""))
+            entry[1].append(attempt)
+            entry[2] = time
+            by_event[event_id] = attempt
         elif kind in _CLOSE_STATUSES:
             close_status = _CLOSE_STATUSES[kind]
         elif kind == "WorkflowExecutionStarted":
             workflow_type = _type_label((raw.get(keys[kind]) or empty).get("workflowType"))
         elif kind in keys:
-            work.mark(kind, raw["eventId"], time, raw.get(keys[kind]) or empty)
-    marks = work.marks
-    for scheduled_id, (begun, ended, how, identity) in work.decisions.items():
+            a = raw.get(keys[kind]) or empty
+            if kind == "WorkflowExecutionSignaled":
+                marks.append(TimelineMark("signal", raw["eventId"], time, str(a.get("signalName", ""))))
+            elif kind == "MarkerRecorded":
+                marks.append(TimelineMark("marker", raw["eventId"], time, str(a.get("markerName", ""))))
+            elif kind == "DecisionTaskScheduled":
+                decisions[raw["eventId"]] = [time, None, "", None]
+            else:
+                _decision_mark(kind, time, a, decisions)
+    for scheduled_id, (begun, ended, how, identity) in decisions.items():
         label = "decision task %s%s" % (how or "open", " by %s" % identity if identity else "")
         marks.append(TimelineMark("decision", scheduled_id, begun, label, ended))
     marks.sort(key=lambda mark: mark.event_id)
     start = first if first is not None else 0.0
-    return ExecutionTimeline(workflow_type, start, time, close_status, count, work.spans(), tuple(marks), kind)
+    return ExecutionTimeline(workflow_type, start, time, close_status, count, _spans(tasks), tuple(marks), kind)
 
 
 def _raw(event: Any) -> Mapping[str, Any]:
