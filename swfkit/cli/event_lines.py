@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Dict, Iterable, List
+from typing import Any, Dict, Iterable, List, Sequence
 
 # The attributes worth showing first, in this order, when an event carries them.
 _KEY_FIELDS = ("activityId", "timerId", "signalName", "markerName", "workflowId", "timeoutType",
@@ -48,10 +48,11 @@ def event_rows(events: Iterable[Dict[str, Any]]) -> List[List[str]]:
             for event in events]
 
 
-def render_table(headers: List[str], rows: List[List[str]]) -> str:
+def render_table(headers: List[str], rows: Sequence[Sequence[str]]) -> str:
     """Left-aligned columns separated by two spaces, with a header line (no trailing spaces)."""
-    widths = [max(len(header), max((len(row[index]) for row in rows), default=0))
-              for index, header in enumerate(headers)]
-    # One format for every line: thousands of rows (workflow tasks) cost one % each.
+    table = [tuple(headers)]
+    table += map(tuple, rows)
+    widths = [max(map(len, column)) for column in zip(*table)]
+    # One format for every line, applied by map: thousands of rows (workflow tasks) cost one % each.
     line = "  ".join("%%-%ds" % width for width in widths)
-    return "\n".join((line % tuple(row)).rstrip() for row in [headers] + rows)
+    return "\n".join(map(str.rstrip, map(line.__mod__, table)))

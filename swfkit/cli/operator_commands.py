@@ -104,8 +104,12 @@ def _print_tasks(args: argparse.Namespace, fetched: Dict[str, Any], timeline: An
         print_json([task.to_dict() for task in timeline.tasks])
         return 0
     moment = _second_formatter()
-    rows = [[task.kind, task.name, task.task_id, task.state, moment(task.state_time), moment(task.scheduled_time),
-             str(len(task.attempts)), task.identity or ""] for task in timeline.tasks]
+    rows = []
+    for task in timeline.tasks:
+        kind, task_id, name, attempts, state_time = task
+        last = attempts[-1]
+        rows.append((kind, name, task_id, last.state, moment(state_time), moment(attempts[0].scheduled_time),
+                     str(len(attempts)), last.identity or task.identity or ""))
     emit(args, None,
          ["KIND", "NAME", "ID", "STATE", "SINCE", "SCHEDULED", "ATTEMPTS", "WORKER"], rows,
          empty="(no tasks in %s run %s)" % (args.workflow_id, fetched["execution"]["runId"]))
@@ -125,8 +129,8 @@ def _print_profile(args: argparse.Namespace, fetched: Dict[str, Any], report: An
     if wants_json(args):
         print_json(dict(report.to_dict(), execution=fetched["execution"]))
         return 0
-    rows = [[row.task.task_id, row.task.name, row.task.state, str(row.task.attempt_count), _seconds(row.waiting),
-             _seconds(row.running), "%.1f%%" % (100 * row.share)] for row in report.tasks]
+    rows = [(task.task_id, task.name, task.attempts[-1].state, str(len(task.attempts)), "%.3f" % waiting,
+             "%.3f" % running, "%.1f%%" % (100 * share)) for task, waiting, running, share in report.tasks]
     emit(args, None, ["ID", "NAME", "STATE", "ATTEMPTS", "WAITING S", "RUNNING S", "SHARE"], rows, empty="(no tasks)")
     print("total: %s s, %s (%d tasks: %s s waiting, %s s running)" % (
         _seconds(report.duration), report.close_status or "still open", len(report.tasks), _seconds(report.waiting),

@@ -21,7 +21,7 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def emit(args: argparse.Namespace, data: Any, headers: Sequence[str], rows: List[List[str]],
+def emit(args: argparse.Namespace, data: Any, headers: Sequence[str], rows: Sequence[Sequence[str]],
          empty: str = "(none)") -> None:
     """Print ``data`` as JSON or ``rows`` as a table under ``headers``."""
     if wants_json(args):

@@ -182,7 +182,7 @@ def _seconds(value: Any) -> float:
 
 
 def _type_label(value: Any) -> str:
-    if isinstance(value, Mapping):
+    if type(value) is dict or isinstance(value, Mapping):  # the plain dict test first: the ABC's is slow
         return "%s/%s" % (value.get("name", ""), value.get("version", ""))
     return ""
 
