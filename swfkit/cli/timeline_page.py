@@ -116,15 +116,11 @@ class _Memo(Dict[Any, str]):
 
 _TASK = ('<g class="task" data-id="%s" data-kind="%s" data-outcome="%s" data-attempts="%d">'
          '<text x="4" y="%.1f" font-size="%d">%s</text>')
-_TITLE = '<g class="attempt"><title>%s %s (%s)\nattempt %d of %d: %s%s\nscheduled %s, started %s, closed %s\n%s%s</title>'
+_TITLE = ('<g class="attempt"><title>%s %s (%s)\nattempt %d of %d: %s%s\nscheduled %s, started %s, closed %s\n%s%s'
+          '</title>')
 _WAIT = ('<rect class="wait" data-outcome="%s" x="%.1f" y="%.1f" width="%.1f" height="%s" fill="%s" '
          'fill-opacity="0.35"/>')
 _RUN = '<rect class="run" data-outcome="%s" x="%.1f" y="%.1f" width="%.1f" height="%s" fill="%s"/>'
-# The usual row, a task tried once that started, as one format: with and without its waiting part.
-_STARTED = (_TASK + '<g class="attempt"><title>%s %s (%s)\nattempt 1 of 1: %s%s\nscheduled %s, started %s, '
-            'closed %s\nwaited %s, ran %s%s</title>')
-_STARTED_WAIT_RUN = _STARTED + _WAIT + _RUN + "</g></g>"
-_STARTED_RUN = _STARTED + _RUN + "</g></g>"
 
 
 def _task_rows(tasks: Sequence[TaskSpan], rows_top: float, height: float, scale: _Scale, end: float,
@@ -132,15 +128,21 @@ def _task_rows(tasks: Sequence[TaskSpan], rows_top: float, height: float, scale:
     """The tasks' rows: per task a group with its label, then per attempt a group (one hover
     title) of the waiting and running parts; ``counts`` gets each task's outcome counted.
 
-    One loop with every step inlined, the usual row made by one format and every repeated
-    conversion memoized: this is the page's bulk (a 25,000-event history has some 11,000 tasks).
-    Text is escaped piecewise, which is the same as escaping the whole (``html.escape`` works
-    character by character).
+    This is the page's bulk (a 25,000-event history has some 11,000 tasks), so: one loop with
+    every step inlined; the usual row (one attempt, started, a short label) built by one
+    f-string (joined pieces: no format to parse); every repeated conversion (instants,
+    durations, x positions, widths, names) memoized, as thousands of tasks share them. Text is
+    escaped piecewise, which is the same as escaping the whole (``html.escape`` works character
+    by character).
     """
+    start, per_second = scale.start, scale.per_second
     escaped, clocks, spans = _Memo(_escape), _Memo(_clock), _Memo(_span)
+    details = _Memo(lambda detail: " (%s)" % _escape(detail) if detail else "")
+    workers = _Memo(lambda identity: "\nworker %s" % _escape(identity) if identity else "")
+    xs = _Memo(lambda time: "%.1f" % (LABEL_WIDTH + (time - start) * per_second))
+    widths = _Memo("%.1f".__mod__)
     ids_safe = not _UNSAFE.search("".join([task[1] for task in tasks]))  # one search, not one per task
     outcomes, colours = OUTCOMES, COLOURS
-    start, per_second = scale.start, scale.per_second
     bar_height = "%.1f" % max(2.0, height - 4)
     font_size = 11 if height > 12 else 8
     parts: List[str] = []
@@ -152,28 +154,29 @@ def _task_rows(tasks: Sequence[TaskSpan], rows_top: float, height: float, scale:
         count = len(attempts)
         outcome = outcomes.get(attempts[-1][1], "failed")
         counts[outcome] += 1
-        if len(task_id) + len(name) + 2 <= 48:
-            label = "%s  %s" % (safe_id, safe_name)
-        else:
-            label = _escape(("%s  %s" % (task_id, name))[:47] + "…")
-        if count == 1 and attempts[0][3] is not None:
+        if count == 1 and attempts[0][3] is not None and len(task_id) + len(name) + 2 <= 48:
             _, state, scheduled, started, closed, identity, detail = attempts[0]
             until = closed if closed is not None else end
             x0 = LABEL_WIDTH + (scheduled - start) * per_second
             x1 = LABEL_WIDTH + (started - start) * per_second
             run = LABEL_WIDTH + (until - start) * per_second - x1
-            row = (safe_id, kind, outcome, 1, top + height * 0.75, font_size, label, kind, safe_id, safe_name, state,
-                   " (%s)" % escaped[detail] if detail else "", clocks[scheduled], clocks[started],
-                   clocks[closed] if closed is not None else "- (still open)", spans[started - scheduled],
-                   spans[until - started], "\nworker %s" % escaped[identity] if identity else "")
             colour = colours[outcome]
-            if x1 - x0 > 0.05:
-                add(_STARTED_WAIT_RUN % (row + (outcome, x0, top + 2, x1 - x0, bar_height, colour,
-                                                outcome, x1, top + 2, run if run > 1.5 else 1.5, bar_height, colour)))
-            else:
-                add(_STARTED_RUN % (row + (outcome, x1, top + 2, run if run > 1.5 else 1.5, bar_height, colour)))
+            y = "%.1f" % (top + 2)
+            closed_at = clocks[closed] if closed is not None else "- (still open)"
+            wait = (f'<rect class="wait" data-outcome="{outcome}" x="{xs[scheduled]}" y="{y}" '
+                    f'width="{widths[x1 - x0]}" height="{bar_height}" fill="{colour}" fill-opacity="0.35"/>'
+                    if x1 - x0 > 0.05 else "")
+            add(f'<g class="task" data-id="{safe_id}" data-kind="{kind}" data-outcome="{outcome}" data-attempts="1">'
+                f'<text x="4" y="{"%.1f" % (top + height * 0.75)}" font-size="{font_size}">{safe_id}  {safe_name}'
+                f'</text><g class="attempt"><title>{kind} {safe_id} ({safe_name})\nattempt 1 of 1: {state}'
+                f'{details[detail]}\nscheduled {clocks[scheduled]}, started {clocks[started]}, closed {closed_at}'
+                f'\nwaited {spans[started - scheduled]}, ran {spans[until - started]}{workers[identity]}</title>'
+                f'{wait}<rect class="run" data-outcome="{outcome}" x="{xs[started]}" y="{y}" '
+                f'width="{widths[run if run > 1.5 else 1.5]}" height="{bar_height}" fill="{colour}"/></g></g>')
             continue
-        add(_TASK % (safe_id, kind, outcome, count, top + height * 0.75, font_size, label))
+        label = "%s  %s" % (task_id, name)
+        add(_TASK % (safe_id, kind, outcome, count, top + height * 0.75, font_size,
+                     "%s  %s" % (safe_id, safe_name) if len(label) <= 48 else _escape(label[:47]) + "&#8230;"))
         for number, (_, state, scheduled, started, closed, identity, detail) in enumerate(attempts, 1):
             outcome = outcomes.get(state, "failed")
             colour = colours[outcome]
@@ -182,10 +185,9 @@ def _task_rows(tasks: Sequence[TaskSpan], rows_top: float, height: float, scale:
                 spent = "waited %s, ran %s" % (spans[started - scheduled], spans[until - started])
             else:
                 spent = "waited %s, never started" % spans[until - scheduled]
-            add(_TITLE % (kind, safe_id, safe_name, number, count, state,
-                          " (%s)" % escaped[detail] if detail else "", clocks[scheduled], clocks[started],
-                          clocks[closed] if closed is not None else "- (still open)", spent,
-                          "\nworker %s" % escaped[identity] if identity else ""))
+            add(_TITLE % (kind, safe_id, safe_name, number, count, state, details[detail], clocks[scheduled],
+                          clocks[started], clocks[closed] if closed is not None else "- (still open)", spent,
+                          workers[identity]))
             x0 = LABEL_WIDTH + (scheduled - start) * per_second
             x1 = LABEL_WIDTH + ((started if started is not None else until) - start) * per_second
             if x1 - x0 > 0.05:
@@ -266,7 +268,7 @@ def render_timeline_page(timeline: ExecutionTimeline, *, title: str, subtitle: s
                      for outcome, colour in COLOURS.items())
     legend += "".join('<span><i style="background:%s"></i>%s</span>' % (colour, kind)
                       for kind, colour in MARK_COLOURS.items())
-    summary = "%s · %s · started %s · %s · %d tasks · %d events" % (
+    summary = "%s &#183; %s &#183; started %s &#183; %s &#183; %d tasks &#183; %d events" % (
         escape(timeline.workflow_type or "?"), escape(timeline.close_status or "OPEN"), _date(timeline.start_time),
         _span(timeline.duration), len(tasks), timeline.event_count)
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title><style>%s</style>"
