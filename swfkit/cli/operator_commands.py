@@ -12,7 +12,7 @@ import contextlib
 import gc
 import re
 import time
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 from swfkit.cli import connection
 from swfkit.cli.failure_lines import UsageError
@@ -73,19 +73,6 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _second_formatter() -> Callable[[float], str]:
-    """``when`` for many timestamps: most of an execution's share a second, formatted once."""
-    cache: Dict[int, str] = {}
-
-    def moment(stamp: float) -> str:
-        second = int(stamp)
-        text = cache.get(second)
-        if text is None:
-            text = cache[second] = when(second)
-        return text
-    return moment
-
-
 def _seconds(value: float) -> str:
     return "%.3f" % value
 
@@ -103,13 +90,17 @@ def _print_tasks(args: argparse.Namespace, fetched: Dict[str, Any], timeline: An
     if wants_json(args):
         print_json([task.to_dict() for task in timeline.tasks])
         return 0
-    moment = _second_formatter()
+    # Dates by the second, each made once: the tasks of an execution share a few thousand seconds
+    # (``x.get(k) or x.setdefault(k, ...)`` makes the text only when it is missing).
+    dates: Dict[int, str] = {}
     rows = []
     for task in timeline.tasks:
         kind, task_id, name, attempts, state_time = task
         last = attempts[-1]
-        rows.append((kind, name, task_id, last.state, moment(state_time), moment(attempts[0].scheduled_time),
-                     str(len(attempts)), last.identity or task.identity or ""))
+        since, scheduled = int(state_time), int(attempts[0].scheduled_time)
+        rows.append((kind, name, task_id, last.state, dates.get(since) or dates.setdefault(since, when(since)),
+                     dates.get(scheduled) or dates.setdefault(scheduled, when(scheduled)), str(len(attempts)),
+                     last.identity or task.identity or ""))
     emit(args, None,
          ["KIND", "NAME", "ID", "STATE", "SINCE", "SCHEDULED", "ATTEMPTS", "WORKER"], rows,
          empty="(no tasks in %s run %s)" % (args.workflow_id, fetched["execution"]["runId"]))
@@ -129,8 +120,14 @@ def _print_profile(args: argparse.Namespace, fetched: Dict[str, Any], report: An
     if wants_json(args):
         print_json(dict(report.to_dict(), execution=fetched["execution"]))
         return 0
-    rows = [(task.task_id, task.name, task.attempts[-1].state, str(len(task.attempts)), "%.3f" % waiting,
-             "%.3f" % running, "%.1f%%" % (100 * share)) for task, waiting, running, share in report.tasks]
+    # Each distinct number formatted once: thousands of tasks share a few thousand durations.
+    texts: Dict[float, str] = {}
+    shares: Dict[float, str] = {}
+    rows = [(task.task_id, task.name, task.attempts[-1].state, str(len(task.attempts)),
+             texts.get(waiting) or texts.setdefault(waiting, "%.3f" % waiting),
+             texts.get(running) or texts.setdefault(running, "%.3f" % running),
+             shares.get(share) or shares.setdefault(share, "%.1f%%" % (100 * share)))
+            for task, waiting, running, share in report.tasks]
     emit(args, None, ["ID", "NAME", "STATE", "ATTEMPTS", "WAITING S", "RUNNING S", "SHARE"], rows, empty="(no tasks)")
     print("total: %s s, %s (%d tasks: %s s waiting, %s s running)" % (
         _seconds(report.duration), report.close_status or "still open", len(report.tasks), _seconds(report.waiting),
