@@ -7,9 +7,10 @@ execution, shows progress on stderr, prints the result, and stops everything bef
 exit 0 when the workflow completed, 1 with the failure otherwise.
 
 Targets: a futures ``@workflow`` class (``MODULE:Workflow``; the workers run the ``@activity``
-functions its module defines or imports, on the task lists they declare), or ``--decider
-MODULE:CLASS --worker MODULE:CLASS`` (the decider's first ``workflow_types`` entry is started; the
-worker polls its class's task list, else ``<decider task list>-activities``).
+functions its module defines or imports, each on a task list of this run's own named after the
+one it declares), or ``--decider MODULE:CLASS --worker MODULE:CLASS`` (the decider's first
+``workflow_types`` entry is started; the worker polls its class's task list, else ``<decider task
+list>-activities``).
 """
 from __future__ import annotations
 
@@ -49,6 +50,42 @@ def _endpoint(args: argparse.Namespace) -> Iterator[Dict[str, Any]]:
         server.stop()
 
 
+class _OwnActivityTaskLists:
+    """The decider's client in a futures run: its activity tasks go to this run's own task lists.
+
+    A futures workflow schedules each activity on the task list the activity declares. A
+    standalone run must not share those lists (with another standalone run, or with workers
+    deployed on the same domain), so its workers poll ``<declared list>-<run suffix>`` and this
+    client moves each ScheduleActivityTask decision there as the decider answers. The futures
+    layer is untouched: the history records the list the task really went to, and the replay
+    checks compare decision types and ids, not task lists.
+    """
+
+    def __init__(self, layer1: Any, routes: Dict[str, str]) -> None:
+        self.layer1 = layer1
+        self.routes = routes  # declared task list -> this run's
+
+    def __getattr__(self, name: str) -> Any:
+        layer1 = self.__dict__.get("layer1")
+        if layer1 is None or name.startswith("__"):  # unpickling: not built yet
+            raise AttributeError(name)
+        return getattr(layer1, name)
+
+    def respond_decision_task_completed(self, **params: Any) -> Any:
+        """``Layer1.respond_decision_task_completed`` with the activity task lists rerouted."""
+        params["decisions"] = [self._routed(decision) for decision in params.get("decisions") or ()]
+        return self.layer1.respond_decision_task_completed(**params)
+
+    def _routed(self, decision: Dict[str, Any]) -> Dict[str, Any]:
+        attributes = decision.get("scheduleActivityTaskDecisionAttributes")
+        task_list = (attributes or {}).get("taskList") or {}
+        route = self.routes.get(task_list.get("name"))
+        if route is None:
+            return decision
+        return dict(decision, scheduleActivityTaskDecisionAttributes=dict(attributes, taskList=dict(task_list,
+                                                                                                   name=route)))
+
+
 def _futures_actors(args: argparse.Namespace, layer1: Any, domain: str, task_list: str) -> Tuple[Any, List[Any]]:
     from swfkit.actors import Worker
     from swfkit.cli.actor_commands import load_target, module_activities
@@ -57,8 +94,9 @@ def _futures_actors(args: argparse.Namespace, layer1: Any, domain: str, task_lis
     if not callable(getattr(target, "swfkit_decider", None)):
         raise UsageError("%s: not a futures @workflow class (no swfkit_decider); for Decider/Worker subclasses use "
                          "--decider MODULE:CLASS --worker MODULE:CLASS" % args.workflow_class)
-    decider = target.swfkit_decider(layer1, domain=domain, task_list=task_list, identity=None)
     default_list = getattr(getattr(target, "swfkit_definition", None), "activity_task_list", None)
+    suffix = task_list.rsplit("-", 1)[1]
+    routes: Dict[str, str] = {}
     by_list: Dict[str, Any] = {}
     for act in module_activities(sys.modules[target.__module__]):
         declared = act.swfkit_activity.task_list or default_list
@@ -67,8 +105,11 @@ def _futures_actors(args: argparse.Namespace, layer1: Any, domain: str, task_lis
                              % (args.workflow_class, act.swfkit_activity.name))
         worker = by_list.get(declared)
         if worker is None:
-            worker = by_list[declared] = Worker(layer1, domain, declared)
+            routes[declared] = "%s-%s" % (declared, suffix)
+            worker = by_list[declared] = Worker(layer1, domain, routes[declared])
         act.register(worker)
+    decider = target.swfkit_decider(_OwnActivityTaskLists(layer1, routes), domain=domain, task_list=task_list,
+                                    identity=None)
     return decider, list(by_list.values())
 
 

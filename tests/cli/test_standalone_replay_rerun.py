@@ -79,6 +79,19 @@ def test_standalone_usage_errors(endpoint_env, swfkit) -> None:
         assert code == 2 and words in err, err
 
 
+def test_standalone_activities_go_to_task_lists_of_its_own(endpoint_env, swfkit, swfkit_json) -> None:
+    """The activities declare ``ops-flow-work``; a standalone run's go to ``ops-flow-work-<its suffix>``,
+    so workers deployed on that list (or another run's) never take them."""
+    code, answer, err = _standalone(swfkit, "ops_flows:Flow", "--input", "[3]")
+    assert code == 0 and answer["status"] == "completed", err
+    events = swfkit_json("workflow", "history", answer["execution"]["workflowId"])
+    decider_list = events[0]["workflowExecutionStartedEventAttributes"]["taskList"]["name"]
+    assert decider_list.startswith("swfkit-standalone-")
+    lists = {e["activityTaskScheduledEventAttributes"]["taskList"]["name"]
+             for e in events if e["eventType"] == "ActivityTaskScheduled"}
+    assert lists == {"ops-flow-work-%s" % decider_list.rsplit("-", 1)[1]}
+
+
 def test_replay_fetched_and_saved_histories_and_a_code_change(endpoint_env, swfkit, swfkit_json,
                                                              tmp_path: pathlib.Path) -> None:
     code, answer, err = _standalone(swfkit, "ops_flows:Flow", "--input", "[3]")
