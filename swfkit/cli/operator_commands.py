@@ -149,12 +149,14 @@ def workflow_timeline(args: argparse.Namespace) -> int:
         timeline = execution_timeline(fetched["events"])
         page = render_timeline_page(timeline, title="%s (run %s)" % (execution["workflowId"], execution["runId"]),
                                     subtitle="domain %s" % connection.domain(args))
+        tasks, events = len(timeline.tasks), timeline.event_count
+        del timeline  # freed while paused: its tens of thousands of tuples then need no collection pass
     with open(args.html, "w", encoding="utf-8") as out:
         out.write(page)
     if wants_json(args):
-        print_json({"file": args.html, "tasks": len(timeline.tasks), "execution": execution})
+        print_json({"file": args.html, "tasks": tasks, "execution": execution})
     else:
-        print("wrote %s (%d tasks, %d events)" % (args.html, len(timeline.tasks), timeline.event_count))
+        print("wrote %s (%d tasks, %d events)" % (args.html, tasks, events))
     return 0
 
 
