@@ -77,9 +77,10 @@ class _OwnActivityTaskLists:
         return self.layer1.respond_decision_task_completed(**params)
 
     def _routed(self, decision: Dict[str, Any]) -> Dict[str, Any]:
-        attributes = decision.get("scheduleActivityTaskDecisionAttributes")
-        task_list = (attributes or {}).get("taskList") or {}
-        route = self.routes.get(task_list.get("name"))
+        attributes = decision.get("scheduleActivityTaskDecisionAttributes") or {}
+        task_list = attributes.get("taskList") or {}
+        name = task_list.get("name")
+        route = self.routes.get(name) if isinstance(name, str) else None
         if route is None:
             return decision
         return dict(decision, scheduleActivityTaskDecisionAttributes=dict(attributes, taskList=dict(task_list,

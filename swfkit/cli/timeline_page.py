@@ -154,8 +154,9 @@ def _task_rows(tasks: Sequence[TaskSpan], rows_top: float, height: float, scale:
         count = len(attempts)
         outcome = outcomes.get(attempts[-1][1], "failed")
         counts[outcome] += 1
-        if count == 1 and attempts[0][3] is not None and len(task_id) + len(name) + 2 <= 48:
-            _, state, scheduled, started, closed, identity, detail = attempts[0]
+        started = attempts[0].started_time
+        if count == 1 and started is not None and len(task_id) + len(name) + 2 <= 48:
+            _, state, scheduled, _, closed, identity, detail = attempts[0]
             until = closed if closed is not None else end
             x0 = LABEL_WIDTH + (scheduled - start) * per_second
             x1 = LABEL_WIDTH + (started - start) * per_second
