@@ -23,7 +23,7 @@ ALLOWED = {
     "flows": {"futures", "payloads", "actors", "layer1", "history", "decisions", "models", "exceptions", "spec"},
     "cli": {"flows", "payloads", "demo", "actors", "server", "layer1", "history", "decisions", "models", "exceptions",
             "spec"},
-    "demo": {"actors", "server", "layer1", "history", "decisions", "models", "exceptions", "spec"},
+    "demo": {"cli", "actors", "server", "layer1", "history", "decisions", "models", "exceptions", "spec"},
     "__main__": {"cli"},
     "__init__": set(),
 }

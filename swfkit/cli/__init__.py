@@ -1,6 +1,7 @@
 """The ``swfkit`` command (also ``python -m swfkit``).
 
-Subcommands: ``server``, ``demo``, ``domain``, ``type``, ``workflow``, ``decider``, ``worker``, ``flow``.
+Subcommands: ``server``, ``demo``, ``domain``, ``type``, ``workflow``, ``decider``, ``worker``, ``flow``,
+``activity``, ``replay``, ``standalone``.
 Every command prints a table by default and JSON with ``--json``; every failure is one line on
 stderr and a non-zero exit (see :mod:`swfkit.cli.failure_lines`). This is the one place in
 swfkit that configures logging (``--log-level`` or ``LOG_LEVEL``, default WARNING).
@@ -44,6 +45,7 @@ def _common_options() -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser of the ``swfkit`` command."""
     from swfkit.cli import actor_commands, demo_command, execution_commands, flow_commands, registry_commands
+    from swfkit.cli import operator_commands
 
     common = _common_options()
     parser = argparse.ArgumentParser(prog="swfkit", parents=[common],
@@ -59,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     execution_commands.add_commands(commands, common)
     actor_commands.add_commands(commands, common)
     flow_commands.add_commands(commands, common)
+    operator_commands.add_commands(commands, common)
     return parser
 
 

@@ -13,7 +13,7 @@ from swfkit.cli import connection
 from swfkit.cli.failure_lines import EXIT_FAULT, UsageError
 from swfkit.cli.payload_options import label_references, offload_input, read_input, resolve_references
 from swfkit.cli.rendering import emit, emit_fields, print_json, type_label, wants_json, when
-from swfkit.demo.event_lines import event_rows
+from swfkit.cli.event_lines import event_rows
 
 
 def json_text(value: Optional[str], option: str) -> Optional[str]:
@@ -266,3 +266,6 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
             parser.add_argument("--details")
             parser.add_argument("--child-policy", choices=["TERMINATE", "REQUEST_CANCEL", "ABANDON"])
         parser.set_defaults(handler=handler)
+    from swfkit.cli.operator_commands import add_workflow_commands  # tasks, profile, timeline, stuck, restart
+
+    add_workflow_commands(actions, common)

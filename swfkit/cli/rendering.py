@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from swfkit.demo.event_lines import render_table
+from swfkit.cli.event_lines import render_table
 
 
 def wants_json(args: argparse.Namespace) -> bool:
@@ -21,7 +21,7 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def emit(args: argparse.Namespace, data: Any, headers: Sequence[str], rows: List[List[str]],
+def emit(args: argparse.Namespace, data: Any, headers: Sequence[str], rows: Sequence[Sequence[str]],
          empty: str = "(none)") -> None:
     """Print ``data`` as JSON or ``rows`` as a table under ``headers``."""
     if wants_json(args):

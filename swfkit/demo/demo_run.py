@@ -71,7 +71,7 @@ class ActorPool:
     current long poll and task before they exit (killed after ``shutdown_timeout``).
     """
 
-    def __init__(self, actor: Any, processes: int, shutdown_timeout: float) -> None:
+    def __init__(self, actor: Any, processes: Optional[int], shutdown_timeout: float) -> None:
         self.actor = actor
         self.processes = processes
         self.exit_code: Optional[int] = None

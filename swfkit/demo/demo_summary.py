@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from swfkit.demo.event_lines import event_rows, render_table
+from swfkit.cli.event_lines import event_rows, render_table
 from swfkit.demo.live_progress import Progress
 
 

@@ -50,6 +50,7 @@ from swfkit.futures.errors import (
 from swfkit.futures.future import ALL, ALL_COMPLETED, FIRST_COMPLETED, DoneAndNotDone, Future, wait
 from swfkit.futures.local import LocalExecution, LocalRunner, LocalSignal, run_local
 from swfkit.futures.replay import ReplayOutcome, replay
+from swfkit.futures.replayer import Divergence, ReplayReport, assert_replays, load_history, replay_history
 from swfkit.futures.serializers import JSON, JSONSerializer, Serializer
 from swfkit.futures.workflow_api import Workflow
 
@@ -62,4 +63,5 @@ __all__ = [
     "ReplayOutcome", "ScheduleFailed", "Serializer", "SignalFailed", "Workflow", "WorkflowDeadlock",
     "WorkflowDefinition", "WorkflowFailed", "WorkflowUsageError", "activities_in", "activity", "definition_of", "replay",
     "run_local", "signal_handler", "wait", "workflow",
+    "Divergence", "ReplayReport", "assert_replays", "load_history", "replay_history",
 ]

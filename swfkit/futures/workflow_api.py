@@ -104,3 +104,12 @@ class Workflow:
         from swfkit.futures.local import run_local_wire
 
         return run_local_wire(cls, input_json)
+
+    @classmethod
+    def swfkit_replay(cls, history: Any, *, workflow_id: str = "replay", run_id: str = "replay") -> Any:
+        """Replay a recorded history, its events or a file path (``swfkit replay module:Name``): a
+        ``ReplayReport``."""
+        from swfkit.futures.replayer import load_history, replay_history
+
+        events = load_history(history) if isinstance(history, str) else history
+        return replay_history(cls, events, workflow_id=workflow_id, run_id=run_id)

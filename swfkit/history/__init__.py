@@ -29,16 +29,21 @@ from swfkit.history.records import (
     TimerState,
 )
 from swfkit.history.state import ExecutionState
+from swfkit.history.task_spans import ExecutionTimeline, TaskAttempt, TaskSpan, TimelineMark, execution_timeline
+from swfkit.history.execution_profile import ExecutionProfile, TaskProfile, profile_execution
+from swfkit.history.stuck_executions import StuckExecution, diagnose_stuck
 
 __all__ = [
-    "EVENT_CLASSES",
     "ActivityRow",
     "ActivityState",
     "ChildState",
     "DecisionFailure",
     "DecisionTaskState",
+    "EVENT_CLASSES",
     "ExecutionInfo",
+    "ExecutionProfile",
     "ExecutionState",
+    "ExecutionTimeline",
     "ExternalCancelState",
     "ExternalSignalState",
     "History",
@@ -46,9 +51,17 @@ __all__ = [
     "LambdaState",
     "MarkerRecord",
     "SignalRecord",
+    "StuckExecution",
+    "TaskAttempt",
+    "TaskProfile",
+    "TaskSpan",
+    "TimelineMark",
     "TimerState",
     "UnknownEvent",
+    "diagnose_stuck",
+    "execution_timeline",
     "fold",
     "parse_event",
+    "profile_execution",
     "to_datetime",
 ]

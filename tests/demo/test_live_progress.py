@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 
 from swfkit.demo import fan_out
-from swfkit.demo.event_lines import event_rows, event_summary, render_table
+from swfkit.cli.event_lines import event_rows, event_summary, render_table
 from swfkit.demo.live_progress import ProgressDisplay, progress_line, read_progress
 
 

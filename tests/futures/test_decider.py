@@ -30,7 +30,8 @@ def test_public_names() -> None:
         "JSON", "JSONSerializer", "LocalExecution", "LocalRunner", "LocalSignal", "NonDeterministicWorkflowError",
         "ReplayOutcome", "ScheduleFailed", "Serializer", "SignalFailed", "Workflow", "WorkflowDeadlock",
         "WorkflowDefinition", "WorkflowFailed", "WorkflowUsageError", "activities_in", "activity", "definition_of",
-        "replay", "run_local", "signal_handler", "wait", "workflow"])
+        "replay", "run_local", "signal_handler", "wait", "workflow",
+        "Divergence", "ReplayReport", "assert_replays", "load_history", "replay_history"])
     assert all(hasattr(futures, name) for name in futures.__all__)
 
 

@@ -10,6 +10,8 @@ def test_exported_members() -> None:
         "EVENT_CLASSES", "ActivityRow", "ActivityState", "ChildState", "DecisionFailure", "DecisionTaskState", "ExecutionInfo",
         "ExecutionState", "ExternalCancelState", "ExternalSignalState", "History", "HistoryEvent", "LambdaState",
         "MarkerRecord", "SignalRecord", "TimerState", "UnknownEvent", "fold", "parse_event", "to_datetime",
+        "ExecutionTimeline", "TaskAttempt", "TaskSpan", "TimelineMark", "execution_timeline", "ExecutionProfile",
+        "TaskProfile", "profile_execution", "StuckExecution", "diagnose_stuck",
     ])
     for name in swfkit.history.__all__:
         assert getattr(swfkit.history, name) is not None, name

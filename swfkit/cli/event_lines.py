@@ -1,8 +1,8 @@
-"""One readable line per history event (used by ``swfkit demo`` and ``swfkit workflow history``)."""
+"""One readable line per history event, and the plain-text table every command prints (also used by ``swfkit demo``)."""
 from __future__ import annotations
 
 import datetime
-from typing import Any, Dict, Iterable, List
+from typing import Any, Dict, Iterable, List, Sequence
 
 # The attributes worth showing first, in this order, when an event carries them.
 _KEY_FIELDS = ("activityId", "timerId", "signalName", "markerName", "workflowId", "timeoutType",
@@ -48,13 +48,11 @@ def event_rows(events: Iterable[Dict[str, Any]]) -> List[List[str]]:
             for event in events]
 
 
-def render_table(headers: List[str], rows: List[List[str]]) -> str:
+def render_table(headers: List[str], rows: Sequence[Sequence[str]]) -> str:
     """Left-aligned columns separated by two spaces, with a header line (no trailing spaces)."""
-    widths = [len(header) for header in headers]
-    for row in rows:
-        for index, cell in enumerate(row):
-            widths[index] = max(widths[index], len(cell))
-    lines = []
-    for row in [headers] + rows:
-        lines.append("  ".join(cell.ljust(widths[index]) for index, cell in enumerate(row)).rstrip())
-    return "\n".join(lines)
+    table = [tuple(headers)]
+    table += map(tuple, rows)
+    widths = [max(map(len, column)) for column in zip(*table)]
+    # One format for every line, applied by map: thousands of rows (workflow tasks) cost one % each.
+    line = "  ".join("%%-%ds" % width for width in widths)
+    return "\n".join(map(str.rstrip, map(line.__mod__, table)))
