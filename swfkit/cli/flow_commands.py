@@ -17,7 +17,7 @@ from swfkit.cli import connection
 from swfkit.cli.actor_commands import load_target
 from swfkit.cli.failure_lines import EXIT_FAULT, UsageError
 from swfkit.cli.rendering import print_json, wants_json, when
-from swfkit.demo.event_lines import render_table
+from swfkit.cli.event_lines import render_table
 
 OPERATIONS = {"run": "run", "recover": "recover", "run-one": "run_one", "run-from": "run_from"}
 

@@ -8,15 +8,14 @@ their own modules.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import gc
 import re
 import time
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, List, Optional
 
 from swfkit.cli import connection
 from swfkit.cli.failure_lines import UsageError
 from swfkit.cli.rendering import emit, print_json, type_label, wants_json, when
+from swfkit.history.collection_pause import collection_paused
 
 __all__ = ["add_workflow_commands", "add_commands", "fetch_history", "parse_duration"]
 
@@ -55,24 +54,6 @@ def _load(args: argparse.Namespace) -> Dict[str, Any]:
         return fetch_history(swf, connection.domain(args), args.workflow_id, args.run_id)
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic GC while a history is analysed and printed.
-
-    A 25,000-event history is some 250,000 live objects; the tens of thousands the analysis makes
-    would trigger full collections that rescan all of them (half the command's time, measured).
-    Reference counting frees everything as usual; collection resumes (if it was on) right after.
-    """
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
 def _seconds(value: float) -> str:
     return "%.3f" % value
 
@@ -82,7 +63,7 @@ def workflow_tasks(args: argparse.Namespace) -> int:
     from swfkit.history import execution_timeline
 
     fetched = _load(args)
-    with _collector_paused():
+    with collection_paused():
         return _print_tasks(args, fetched, execution_timeline(fetched["events"]))
 
 
@@ -112,7 +93,7 @@ def workflow_profile(args: argparse.Namespace) -> int:
     from swfkit.history import execution_timeline, profile_execution
 
     fetched = _load(args)
-    with _collector_paused():
+    with collection_paused():
         return _print_profile(args, fetched, profile_execution(execution_timeline(fetched["events"])))
 
 
@@ -145,7 +126,7 @@ def workflow_timeline(args: argparse.Namespace) -> int:
 
     fetched = _load(args)
     execution = fetched["execution"]
-    with _collector_paused():
+    with collection_paused():
         timeline = execution_timeline(fetched["events"])
         page = render_timeline_page(timeline, title="%s (run %s)" % (execution["workflowId"], execution["runId"]),
                                     subtitle="domain %s" % connection.domain(args))

@@ -9,11 +9,11 @@
 from __future__ import annotations
 
 import sys
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from swfkit.cli.failure_lines import UsageError
 
-__all__ = ["read_input", "offload_input", "label_references", "resolve_references", "human_size"]
+__all__ = ["read_input", "offload_input", "label_references", "resolve_references", "payload_reader", "human_size"]
 
 
 def read_input(value: Optional[str], option: str) -> Optional[str]:
@@ -80,12 +80,18 @@ def label_references(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return _map_attributes(events, label)
 
 
-def resolve_references(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """The events with each reference replaced by the value it names (fetched)."""
+def payload_reader() -> Callable[..., Optional[str]]:
+    """``decode(text, event_id=0)``: ``text`` with a reference replaced by the value it names
+    (fetched). It needs no store configured: a reference names where its value is."""
     from swfkit.payloads import FileStore, Payloads
 
-    payloads = Payloads.from_environment() or Payloads(FileStore("/"))  # reads any reference
+    return (Payloads.from_environment() or Payloads(FileStore("/"))).decode
+
+
+def resolve_references(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The events with each reference replaced by the value it names (fetched)."""
+    decode = payload_reader()
 
     def resolve(value: Any, event_id: int) -> Any:
-        return payloads.decode(value, event_id=event_id) if isinstance(value, str) else value
+        return decode(value, event_id=event_id) if isinstance(value, str) else value
     return _map_attributes(events, resolve)

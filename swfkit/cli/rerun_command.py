@@ -6,8 +6,8 @@ it: a module of futures ``@activity`` functions, ``MODULE:CLASS`` of a ``swfkit.
 subclass, or (no MODULE) the activity type's name read as ``module.function``.
 
 Offloaded payloads: ``rerun_activity`` takes a ``decode`` function applied to the recorded input
-before the call (identity by default). The command passes ``payload_decoder()``, the one place
-that learns about the payload store.
+before the call (identity by default); the command passes ``payload_decoder()``, which fetches an
+offloaded input back from its store.
 """
 from __future__ import annotations
 
@@ -28,12 +28,11 @@ def _identity(text: Optional[str]) -> Optional[str]:
 
 
 def payload_decoder() -> Callable[[Optional[str]], Optional[str]]:
-    """How recorded inputs are decoded before a rerun (offloaded payloads fetched back).
+    """How recorded inputs are decoded before a rerun: an offloaded payload is fetched back from
+    the store its reference names (``swfkit.payloads``; other text is unchanged)."""
+    from swfkit.cli.payload_options import payload_reader
 
-    Today: unchanged text. When ``swfkit.payloads`` is present, this returns the decoder of
-    ``Payloads.from_environment()`` when that is configured (see docs/cli.md).
-    """
-    return _identity
+    return payload_reader()
 
 
 def recorded_activity(events: List[Mapping[str, Any]], activity_id: str) -> Dict[str, Any]:

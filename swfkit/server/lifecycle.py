@@ -103,6 +103,7 @@ def close_execution(execution: Execution, close_status: str, event_type: str,
         execution.state[kind].clear()
     ctx.store.execute("DELETE FROM tasks WHERE execution=?", (execution.id,))
     ctx.store.execute("DELETE FROM timeouts WHERE execution=?", (execution.id,))
+    state = execution.state
     open_activities = state["open_activities"]
     execution.forget_activities()
     state["open_activities"] = open_activities  # Describe of the closed execution still counts them

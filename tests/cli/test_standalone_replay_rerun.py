@@ -173,3 +173,23 @@ def test_rerun_decodes_the_recorded_input_through_its_seam() -> None:
     ok, value = rerun_activity(recorded, worker, workflow_execution={"workflowId": "w", "runId": "r"},
                                decode=lambda text: seen.append(text) or "[41]")
     assert (ok, value, seen) == (True, "42", ["ref:abc"])
+
+
+def test_the_command_reruns_with_an_offloaded_input_fetched_back(tmp_path: Any) -> None:
+    from swfkit.cli.rerun_command import payload_decoder
+    from swfkit.payloads import FileStore, Payloads
+
+    reference = Payloads(FileStore(str(tmp_path)), threshold=10).encode(
+        "ScheduleActivityTask.input", "[%d]" % 41 + " " * 100)
+    assert reference.startswith("swfkit+file://")
+    events = [{"eventId": 5, "eventType": "ActivityTaskScheduled", "eventTimestamp": 1.0,
+               "activityTaskScheduledEventAttributes": {"activityId": "1-add_one", "input": reference,
+                                                        "activityType": {"name": "add_one", "version": "1"}}}]
+    from swfkit.actors import Worker
+    from ops_flows import add_one
+
+    worker = Worker(object(), "d", "t")
+    add_one.register(worker)
+    ok, value = rerun_activity(recorded_activity(events, "1-add_one"), worker,
+                               workflow_execution={"workflowId": "w", "runId": "r"}, decode=payload_decoder())
+    assert (ok, value) == (True, "42")

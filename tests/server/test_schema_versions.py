@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from swfkit.server import SWFServer
+from swfkit.server import ManualClock, SWFServer
 from swfkit.server.schema import SCHEMA_VERSION, DatabaseVersionError
 
 from conftest import make_client
@@ -23,7 +23,9 @@ WF = {"name": "wf", "version": "1"}
 def test_a_file_of_the_previous_schema_is_migrated_and_keeps_working(tmp_path: Path) -> None:
     db = tmp_path / "old.db"
     shutil.copy(V1_FILE, db)
-    with SWFServer(str(db), poll_timeout=1) as server:
+    # The file's clock: just before its first timer is due (on the wall clock its timers have fired since).
+    first_due = sqlite3.connect(str(db)).execute("SELECT MIN(due) FROM timeouts WHERE kind='t'").fetchone()[0]
+    with SWFServer(str(db), poll_timeout=1, clock=ManualClock(first_due - 60)) as server:
         swf = make_client(server.endpoint_url)
         assert swf.describe_domain(name="legacy")["domainInfo"]["arn"] == \
             "arn:aws:swf:us-east-1:123456789012:/domain/legacy"
