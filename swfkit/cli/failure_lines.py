@@ -41,6 +41,24 @@ def _root_reason(error: BaseException) -> str:
     return reason
 
 
+def _configuration_line(error: exceptions.ConfigurationError) -> Tuple[str, int]:
+    """A configuration error with the command's advice (``--region``), not the library's."""
+    from swfkit.layer1 import endpoints
+
+    setting = getattr(error, "setting", None)
+    if setting == "region":
+        return "configuration: " + endpoints.MISSING_REGION.format(region="pass --region"), EXIT_UNREACHABLE
+    if setting == "credentials":
+        return "configuration: " + endpoints.MISSING_CREDENTIALS.format(
+            credentials="", profile="--profile"), EXIT_UNREACHABLE
+    if setting == "endpoint_url":  # a malformed URL is bad input, not an unreachable endpoint
+        text = str(error)
+        if text.startswith("endpoint_url "):
+            text = "--endpoint-url / AWS_ENDPOINT_URL_SWF " + text[len("endpoint_url "):]
+        return _one_line(text), EXIT_USAGE
+    return _one_line("configuration: %s" % error), EXIT_UNREACHABLE
+
+
 def describe_failure(error: BaseException, endpoint: Optional[str] = None) -> Tuple[str, int]:
     """Return the one-line message and the exit code for ``error``.
 
@@ -68,7 +86,7 @@ def describe_failure(error: BaseException, endpoint: Optional[str] = None) -> Tu
         return _one_line("cannot reach the SWF endpoint%s%s: %s; check --endpoint-url / AWS_ENDPOINT_URL_SWF" % (
             where, during, _root_reason(error))), EXIT_UNREACHABLE
     if isinstance(error, exceptions.ConfigurationError):
-        return _one_line("configuration: %s" % error), EXIT_UNREACHABLE
+        return _configuration_line(error)
     if isinstance(error, exceptions.SWFError):
         return _one_line("%s: %s" % (type(error).__name__, error)), EXIT_FAULT
     if isinstance(error, ImportError):

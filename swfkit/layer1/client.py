@@ -39,12 +39,13 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
     """A client for every operation of the SWF API.
 
     Args:
-        region: AWS region; else ``AWS_REGION``, ``AWS_DEFAULT_REGION`` or the profile's region.
+        region: AWS region; else ``AWS_DEFAULT_REGION``, ``AWS_REGION``, the region of an AWS
+            endpoint host, the profile's region, or ``us-east-1`` on a loopback endpoint.
         endpoint_url: e.g. ``http://127.0.0.1:8000``; else ``AWS_ENDPOINT_URL_SWF``,
             ``AWS_ENDPOINT_URL`` or ``https://swf.{region}.amazonaws.com``.
         profile: a profile of the shared AWS config/credentials files.
         aws_access_key_id, aws_secret_access_key, aws_session_token: explicit credentials; else
-            botocore's credential chain.
+            botocore's credential chain; on a loopback endpoint, dummy ones when the chain has none.
         max_attempts: attempts per call, first included; else ``SWF_CONNECTION_RETRIES`` + 1, else 5.
         connect_timeout, read_timeout: socket timeouts in seconds (long polls read for at least
             ``LONG_POLL_READ_TIMEOUT_SECONDS``, more than SWF's 60 s hold).
@@ -81,9 +82,9 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
             profile=profile, aws_access_key_id=aws_access_key_id, aws_secret_access_key=aws_secret_access_key,
             aws_session_token=aws_session_token, max_attempts=max_attempts, connect_timeout=connect_timeout,
             read_timeout=read_timeout, pool_size=pool_size, trust_env=trust_env)
-        configuration = endpoints.Configuration(profile)
+        configuration = endpoints.Configuration(profile, endpoint_url)
         self.region: str = configuration.region(region)
-        self.endpoint_url: str = endpoints.endpoint_url(endpoint_url, self.region)
+        self.endpoint_url: str = endpoints.endpoint_url(configuration.endpoint, self.region)
         endpoints.check_explicit_keys(aws_access_key_id, aws_secret_access_key)
         if profile is not None:
             configuration.session  # a named profile that does not exist is an error now, not at the first call
