@@ -85,7 +85,7 @@ class Decider(Actor):
 
     def poll(self) -> Optional[Dict[str, Any]]:
         """One long poll for a decision task; the first page of the task, or None if empty."""
-        response = self.layer1.poll_for_decision_task(**self._poll_arguments())
+        response = self.poll_client.poll_for_decision_task(**self._poll_arguments())
         return response if response.get("taskToken") else None
 
     def _poll_arguments(self) -> Dict[str, Any]:

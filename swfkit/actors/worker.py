@@ -194,7 +194,7 @@ class Worker(Actor):
 
     def poll(self) -> Optional[ActivityTask]:
         """One long poll for an activity task; None if it came back empty."""
-        response = self.layer1.poll_for_activity_task(
+        response = self.poll_client.poll_for_activity_task(
             domain=self.domain, task_list={"name": self.task_list}, identity=self.identity)
         if not response.get("taskToken"):
             return None

@@ -237,6 +237,25 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
         if transport is not None:
             transport.close()
 
+    def copy(self, **changes: Any) -> "Layer1":
+        """A new client with the same settings (its own connections), ``changes`` applied.
+
+        For example ``swf.copy(max_attempts=1)`` for a client dedicated to long polls.
+        """
+        options = dict(self._options, max_attempts=self.retry_policy.max_attempts)
+        region = changes.pop("region", self.region)
+        endpoint = changes.pop("endpoint_url", self.endpoint_url.rstrip("/"))
+        options.update(changes)
+        return Layer1(region, endpoint, **options)
+
+    def abort(self) -> None:
+        """Make this client's calls in flight, and every later one, fail now with a ``TransportError``
+        that is not retried (thread-safe); the sockets are shut down, so the endpoint sees them go.
+        Actors abandon a long poll this way only on a loopback endpoint (the embedded server):
+        real SWF may still hand a task to a poll it holds, and that task would wait for its timeout."""
+        transport = self._transport or self._open_transport()
+        transport.abort()
+
     def __enter__(self) -> "Layer1":
         return self
 

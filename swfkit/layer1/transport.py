@@ -11,7 +11,9 @@ package (``http.client``'s way, ~20 us an answer): SWF answers carry a handful o
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
+import socket
+import weakref
+from typing import Any, Dict, List, Mapping, MutableSet, NamedTuple, Optional, Tuple
 
 from swfkit.exceptions import TransportError
 
@@ -99,10 +101,11 @@ def _lean_response_class() -> Any:
     return LeanHTTPResponse
 
 
-def _adapter_class() -> Any:
+def _adapter_class(opened: MutableSet[Any]) -> Any:
     """An ``HTTPAdapter`` for one fixed endpoint: its connection pool and request URL are looked up
-    once, its connections parse answers' headers leanly, and answers are wrapped without the
-    charset guessing SWF never needs."""
+    once, its connections parse answers' headers leanly (and are added to ``opened`` when they
+    connect, so ``Transport.abort`` can find them), and answers are wrapped without the charset
+    guessing SWF never needs."""
     from requests.adapters import HTTPAdapter
     from requests.models import Response
 
@@ -116,8 +119,13 @@ def _adapter_class() -> Any:
             if self._pool is None:
                 pool: Any = super().get_connection_with_tls_context(request, verify, proxies=proxies, cert=cert)
                 connection_class = pool.ConnectionCls
+
+                def connect(connection: Any) -> None:
+                    connection_class.connect(connection)
+                    opened.add(connection)
+
                 pool.ConnectionCls = type("Lean" + connection_class.__name__, (connection_class,),
-                                          {"response_class": response_class})
+                                          {"response_class": response_class, "connect": connect})
                 self._pool = pool
             return self._pool
 
@@ -162,7 +170,9 @@ class Transport:
         self.session = requests.Session()
         self.session.trust_env = trust_env
         # Retries are swfkit's job (retries.py): the adapter must not retry behind our back.
-        self.adapter = _adapter_class()(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
+        self._opened: MutableSet[Any] = weakref.WeakSet()
+        self._aborted = False
+        self.adapter = _adapter_class(self._opened)(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
         self.session.mount("http://", self.adapter)
         self.session.mount("https://", self.adapter)
         self._prepared_request = requests.PreparedRequest
@@ -184,6 +194,10 @@ class Transport:
         The error's ``retryable`` attribute says whether sending again may help (connection
         refused or reset, timeouts), as opposed to a bad URL or a certificate failure.
         """
+        if self._aborted:
+            error = TransportError("%s: not sent: the client was aborted" % operation, operation=operation)
+            error.retryable = False  # type: ignore[attr-defined]
+            raise error
         request = self._prepared_request()
         request.method = "POST"
         request.url = self.endpoint_url
@@ -204,6 +218,22 @@ class Transport:
     def close(self) -> None:
         """Close the pooled connections."""
         self.session.close()
+
+    def abort(self) -> None:
+        """Make every send in flight fail now and every later one fail at once (any thread).
+
+        The sockets are shut down, not just closed: a thread blocked reading an answer (a long
+        poll) wakes up with end-of-file, and the server sees the connection go.
+        """
+        self._aborted = True
+        for connection in list(self._opened):
+            sock = getattr(connection, "sock", None)
+            if sock is None:
+                continue
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already closed
+                pass
 
 
 def request_id(headers: Optional[Mapping[str, str]]) -> Optional[str]:
