@@ -12,6 +12,7 @@ from .failures import cut_heartbeat_details
 
 if TYPE_CHECKING:  # typing only: actors import history lazily where it is used
     from ..history import ExecutionState, History
+    from .decision_failures import DecisionFailure
 
 log = logging.getLogger("swfkit.actors.heartbeater")
 
@@ -54,6 +55,7 @@ class DecisionTask:
         history: every event of the execution up to this task.
         state: the history folded into an ``ExecutionState``.
         new_events: the events after ``previous_started_event_id``.
+        decision_failures: the decisions SWF refused among ``new_events`` (``DecisionFailure``).
     """
 
     task_token: str
@@ -69,6 +71,14 @@ class DecisionTask:
         """The events after ``previous_started_event_id`` (typed on first access: a decider reading
         only ``state`` pays nothing for them)."""
         return list(self.history.new_events(self.previous_started_event_id))
+
+    @functools.cached_property
+    def decision_failures(self) -> Tuple["DecisionFailure", ...]:
+        """Decisions SWF refused since the last decision (``*Failed`` events with a cause, e.g.
+        ``ScheduleActivityTask a1 failed: ACTIVITY_TYPE_DOES_NOT_EXIST``), for ``decide`` to react to."""
+        from .decision_failures import decision_failures
+
+        return decision_failures(self.new_events)
 
     @property
     def workflow_id(self) -> str:
