@@ -17,8 +17,8 @@ log = logging.getLogger("swfkit.actors.pool")
 POLL_BACKOFF_START = 0.5
 POLL_BACKOFF_MAX = 30.0
 
-#: The signals that stop a polling loop gracefully.
-DEFAULT_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+#: The signals that stop a polling loop gracefully (SIGHUP: the terminal went away).
+DEFAULT_SIGNALS = tuple(s for s in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)) if s)
 
 __all__ = ["Actor", "FatalPollError", "DEFAULT_SIGNALS"]
 

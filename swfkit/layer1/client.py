@@ -101,6 +101,7 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
         # lookup) for programs that create one and may never call.
         self._transport: Optional[Transport] = None
         self._open_lock = threading.Lock()  # guards opening the transport and the signer
+        self._aborted = False
         self._user_agent = _user_agent()
         self._host = host_header(self.endpoint_url)
         self._prepared: Dict[str, Tuple[Any, Dict[str, str], Tuple[float, float]]] = {}
@@ -109,6 +110,8 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
         with self._open_lock:
             if self._transport is None:
                 self._transport = Transport(self.endpoint_url, pool_size=self._pool_size, trust_env=self._trust_env)
+                if self._aborted:  # abort() came first (it takes no lock: see there)
+                    self._transport.abort()
             return self._transport
 
     def resolve_credentials(self) -> Any:
@@ -253,8 +256,13 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
         that is not retried (thread-safe); the sockets are shut down, so the endpoint sees them go.
         Actors abandon a long poll this way only on a loopback endpoint (the embedded server):
         real SWF may still hand a task to a poll it holds, and that task would wait for its timeout."""
-        transport = self._transport or self._open_transport()
-        transport.abort()
+        # No lock: abort() runs in signal handlers, maybe on the very thread that holds _open_lock
+        # while it resolves credentials. The flag is set before the transport is read, and
+        # _open_transport reads the flag after setting the transport, so one of them aborts it.
+        self._aborted = True
+        transport = self._transport
+        if transport is not None:
+            transport.abort()
 
     def __enter__(self) -> "Layer1":
         return self

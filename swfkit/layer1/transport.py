@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import socket
 import weakref
-from typing import Any, Dict, List, Mapping, MutableSet, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, MutableSet, NamedTuple, Optional, Tuple
 
 from swfkit.exceptions import TransportError
 
@@ -101,11 +101,11 @@ def _lean_response_class() -> Any:
     return LeanHTTPResponse
 
 
-def _adapter_class(opened: MutableSet[Any]) -> Any:
+def _adapter_class(connected: Callable[[Any], None]) -> Any:
     """An ``HTTPAdapter`` for one fixed endpoint: its connection pool and request URL are looked up
-    once, its connections parse answers' headers leanly (and are added to ``opened`` when they
-    connect, so ``Transport.abort`` can find them), and answers are wrapped without the charset
-    guessing SWF never needs."""
+    once, its connections parse answers' headers leanly (and are handed to ``connected`` once
+    they connect, so ``Transport.abort`` can find them), and answers are wrapped without the
+    charset guessing SWF never needs."""
     from requests.adapters import HTTPAdapter
     from requests.models import Response
 
@@ -122,7 +122,7 @@ def _adapter_class(opened: MutableSet[Any]) -> Any:
 
                 def connect(connection: Any) -> None:
                     connection_class.connect(connection)
-                    opened.add(connection)
+                    connected(connection)
 
                 pool.ConnectionCls = type("Lean" + connection_class.__name__, (connection_class,),
                                           {"response_class": response_class, "connect": connect})
@@ -172,7 +172,7 @@ class Transport:
         # Retries are swfkit's job (retries.py): the adapter must not retry behind our back.
         self._opened: MutableSet[Any] = weakref.WeakSet()
         self._aborted = False
-        self.adapter = _adapter_class(self._opened)(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
+        self.adapter = _adapter_class(self._connected)(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
         self.session.mount("http://", self.adapter)
         self.session.mount("https://", self.adapter)
         self._prepared_request = requests.PreparedRequest
@@ -219,6 +219,11 @@ class Transport:
         """Close the pooled connections."""
         self.session.close()
 
+    def _connected(self, connection: Any) -> None:
+        self._opened.add(connection)  # before the check: abort() sets the flag, then reads the set
+        if self._aborted:
+            _shut(connection)
+
     def abort(self) -> None:
         """Make every send in flight fail now and every later one fail at once (any thread).
 
@@ -227,13 +232,16 @@ class Transport:
         """
         self._aborted = True
         for connection in list(self._opened):
-            sock = getattr(connection, "sock", None)
-            if sock is None:
-                continue
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:  # already closed
-                pass
+            _shut(connection)
+
+
+def _shut(connection: Any) -> None:
+    sock = getattr(connection, "sock", None)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:  # already closed
+            pass
 
 
 def request_id(headers: Optional[Mapping[str, str]]) -> Optional[str]:
