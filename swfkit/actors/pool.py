@@ -61,7 +61,8 @@ def supervise(actor: Any, processes: int, *, stop_after_tasks: Optional[int] = N
         start_method: multiprocessing start method.
 
     Returns:
-        0 after a clean stop; 1 if children had to be killed or a child re-ran the script's pool
+        0 after a clean stop; 128 + the signal number after a second signal killed the children
+        (130 for Ctrl-C, as a single process exits); 1 if children had to be killed or a child re-ran the script's pool
         start (no ``__main__`` guard); ``FATAL_EXIT_CODE`` if they could not poll.
 
     Raises:
@@ -87,9 +88,12 @@ def supervise(actor: Any, processes: int, *, stop_after_tasks: Optional[int] = N
     crashes = _LastCrash()
     logging.getLogger(_CRASH_LOGGER).addHandler(crashes)
     pool.last_crash = crashes
+    signals = _SignalsStop(actor.stop_event, kill_now, "%s pool" % actor.kind)
     try:
-        with _SignalsStop(actor.stop_event, kill_now, "%s pool" % actor.kind):
+        with signals:
             result = pool.loop(actor.stop_event, kill_now, shutdown_timeout)
+        if signals.second is not None:  # as a single process does: 130 for a second Ctrl-C
+            return 128 + signals.second
         if pool.crash_loop:  # raised, not only returned: a script that ignores the status must see it
             raise FatalPollError(pool.crash_loop)
         return result
@@ -278,6 +282,7 @@ class _SignalsStop:
     def __init__(self, stop_event: threading.Event, kill_now: threading.Event, what: str) -> None:
         self.stop_event, self.kill_now, self.what = stop_event, kill_now, what
         self.previous: Dict[int, Any] = {}
+        self.second: Optional[int] = None  # the signal that killed the children, if any
 
     def __enter__(self) -> None:
         if threading.current_thread() is not threading.main_thread():
@@ -286,6 +291,7 @@ class _SignalsStop:
         def on_signal(signum: int, frame: Any) -> None:
             if self.stop_event.is_set():
                 log.warning("%s: second %s, killing the processes now", self.what, signal.Signals(signum).name)
+                self.second = signum
                 self.kill_now.set()
             else:
                 log.info("%s: %s received, letting running tasks finish (send again to kill)",

@@ -25,6 +25,9 @@ def _import(spec: str, module_name: str) -> Any:
         return importlib.import_module(module_name)
     except ImportError as error:
         raise UsageError("%s: cannot import module %s: %s" % (spec, module_name, error)) from None
+    except Exception as error:  # the user's module raised at import: bad input (2), one line
+        raise UsageError("%s: importing module %s raised %s: %s" % (spec, module_name, type(error).__name__,
+                                                                    error)) from None
 
 
 def _is_missing(error: ImportError, spec: str) -> bool:
@@ -55,12 +58,23 @@ def load_target(spec: str, *, modules: bool = False) -> Any:
         except ImportError as error:  # maybe module.Name: tried below; else this module's own failure
             if not _is_missing(error, spec) or "." not in spec:
                 raise UsageError("%s: cannot import module %s: %s" % (spec, spec, error)) from None
+        except Exception as error:
+            raise UsageError("%s: importing module %s raised %s: %s" % (spec, spec, type(error).__name__,
+                                                                        error)) from None
+    expected = "%r: expected MODULE:CLASS, e.g. %s:MyClass" % (spec, spec if not sep else module_name or "myproject.actors")
     if not sep:
         module_name, _, name = spec.rpartition(".")
     if not module_name or not name:
-        raise UsageError("%r: expected module:Class, e.g. myproject.workers:MyWorker" % spec)
-    module = _import(spec, module_name)
+        raise UsageError(expected)
+    try:
+        module = _import(spec, module_name)
+    except UsageError:
+        if not sep:  # "pkg.mod" meant as a module, not as module pkg's attribute mod: say what is missing
+            raise UsageError(expected) from None
+        raise
     if not hasattr(module, name):
+        if not sep:
+            raise UsageError(expected)
         raise UsageError("%s: module %s has no attribute %r" % (spec, module_name, name))
     return getattr(module, name)
 
@@ -174,7 +188,16 @@ def _build_worker(args: argparse.Namespace) -> Any:
     return worker
 
 
+def _check_endpoint(actor: Any) -> None:
+    """One call before polling starts, so an endpoint that cannot be reached (after the client's
+    short bounded retry) or an unknown domain is one line and exit 3 or 1 now, instead of a poll
+    loop retrying forever. Once polling, failures are retried with backoff (an SWF blip must not
+    stop a long-lived worker), one short log line each."""
+    actor.layer1.describe_domain(name=actor.domain)
+
+
 def _run(actor: Any, kind: str, processes: Optional[int]) -> int:
+    _check_endpoint(actor)
     if sys.stderr.isatty():  # tell a person at a terminal what runs; scripts get silence
         print("swfkit: %s %s polling %s/%s in %s (SIGTERM or Ctrl-C stops it)" % (
             kind, type(actor).__name__, actor.domain, actor.task_list,
@@ -218,7 +241,9 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         actions = top.add_subparsers(dest="action", metavar="ACTION", required=True)
         parser = actions.add_parser("start", parents=[common], help="poll and handle tasks until SIGTERM/SIGINT")
         parser.add_argument("actor_class", metavar=metavar, help="what to run: %s" % what)
-        parser.add_argument("--task-list", help="task list to poll (default: the class's or the activities' task list)")
+        parser.add_argument("--task-list", help="task list to poll (default: %s)" % (
+            "the class's task_list, or the @workflow's task list" if kind == "decider"
+            else "the class's task_list, or the one the module's activities declare"))
         parser.add_argument("--processes", type=positive_int, default=None,
                             help="polling processes, supervised and restarted (default: poll in this process)")
         parser.add_argument("--register", action="store_true",

@@ -208,7 +208,7 @@ class Transport:
                                          cert=None, proxies=self.proxies)
             content = response.raw.read(decode_content=True)
         except self._errors as err:
-            error = TransportError("%s: no answer from %s: %s" % (operation, self.endpoint_url, err),
+            error = TransportError("%s: no answer from %s: %s" % (operation, self.endpoint_url, _reason(err)),
                                    operation=operation)
             error.retryable = (isinstance(err, self._retryable)  # type: ignore[attr-defined]
                                and not isinstance(err, self._not_retryable))
@@ -233,6 +233,30 @@ class Transport:
         self._aborted = True
         for connection in list(self._opened):
             _shut(connection)
+
+
+def _reason(error: BaseException) -> str:
+    """The short words for a failed request ("Connection refused", "timed out"), not urllib3's
+    nested retry and pool text; the full chain stays on ``__cause__``."""
+    seen = set()
+    current: Optional[BaseException] = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.strerror:
+            return current.strerror
+        if isinstance(current, TimeoutError) or "timeout" in type(current).__name__.lower():
+            return "timed out"
+        current = current.__cause__ or current.__context__ or _wrapped(current)
+    return "%s: %s" % (type(error).__name__, error)
+
+
+def _wrapped(error: BaseException) -> Optional[BaseException]:
+    # requests and urllib3 keep the error they wrap in args[0] or .reason rather than __cause__.
+    reason = getattr(error, "reason", None)
+    if isinstance(reason, BaseException):
+        return reason
+    first = error.args[0] if error.args else None
+    return first if isinstance(first, BaseException) else None
 
 
 def _shut(connection: Any) -> None:
