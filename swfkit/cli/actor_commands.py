@@ -15,7 +15,7 @@ import types
 from typing import Any, Dict, List, Optional
 
 from swfkit.cli import connection
-from swfkit.cli.failure_lines import UsageError
+from swfkit.cli.failure_lines import EXIT_FAULT, EXIT_INTERRUPTED, EXIT_TERMINATED, UsageError
 
 
 def _import(spec: str, module_name: str) -> Any:
@@ -76,7 +76,10 @@ def load_target(spec: str, *, modules: bool = False) -> Any:
         if not sep:
             raise UsageError(expected)
         raise UsageError("%s: module %s has no attribute %r" % (spec, module_name, name))
-    return getattr(module, name)
+    value = getattr(module, name)
+    if not sep and isinstance(value, types.ModuleType):  # "pkg.module": a module where a class was meant
+        raise UsageError(expected)
+    return value
 
 
 def load_class(spec: str, base: type) -> type:
@@ -203,8 +206,11 @@ def _run(actor: Any, kind: str, processes: Optional[int]) -> int:
             kind, type(actor).__name__, actor.domain, actor.task_list,
             "%d processes" % processes if processes else "this process"), file=sys.stderr, flush=True)
     result = actor.run(processes=processes)
-    # In this process run() returns the tasks handled; a pool returns its exit status.
-    return int(result or 0) if processes else 0
+    # In this process run() returns the tasks handled; a pool returns its exit status, mapped onto
+    # the command's table (failure_lines.EXIT_CODES): 128 + a signal stays, anything else is 1.
+    if not processes or not result:
+        return 0
+    return int(result) if int(result) in (EXIT_INTERRUPTED, EXIT_TERMINATED) else EXIT_FAULT
 
 
 def decider_start(args: argparse.Namespace) -> int:
