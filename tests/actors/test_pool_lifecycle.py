@@ -9,10 +9,10 @@ import subprocess
 import sys
 import textwrap
 import time
-from typing import Any, Dict, Iterator, List
+from typing import Dict, Iterator, List
 
 import pytest
-from session_processes import REPO, leftover_processes
+from session_processes import bare_environment, children_of, leftover_processes
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
@@ -63,30 +63,15 @@ def endpoint() -> Iterator[str]:
 def _start(tmp_path: pathlib.Path, source: str, endpoint: str) -> "subprocess.Popen[str]":
     script = tmp_path / "pool_script.py"
     script.write_text(source)
-    env: Dict[str, str] = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ENDPOINT_URL_SWF=endpoint, PYTHONPATH=str(REPO), HOME=str(tmp_path),
-               AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
-               AWS_EC2_METADATA_DISABLED="true")
+    env: Dict[str, str] = dict(bare_environment(tmp_path), AWS_ENDPOINT_URL_SWF=endpoint)
     return subprocess.Popen([sys.executable, str(script)], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
-
-
-def _children(pid: int) -> List[int]:
-    found = []
-    for entry in pathlib.Path("/proc").glob("[0-9]*"):
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) == pid and "resource_tracker" not in (entry / "cmdline").read_text():
-                found.append(int(entry.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    return found
 
 
 def _wait_for_children(pid: int, count: int) -> List[int]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        children = _children(pid)
+        children = children_of(pid)
         if len(children) >= count:
             time.sleep(1.0)  # their first long polls are out
             return children

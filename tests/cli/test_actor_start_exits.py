@@ -12,7 +12,7 @@ import time
 from typing import Any, Dict, Iterator
 
 import pytest
-from session_processes import REPO, bare_environment, leftover_processes
+from session_processes import REPO, bare_environment, children_of, leftover_processes
 
 
 @pytest.fixture
@@ -66,21 +66,6 @@ def _pool(env: Dict[str, str], endpoint: str) -> "subprocess.Popen[str]":
     return process
 
 
-def _children(pid: int) -> list:
-    import pathlib
-
-    found = []
-    for entry in pathlib.Path("/proc").glob("[0-9]*"):
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) == pid and "resource_tracker" not in (entry / "cmdline").read_text():
-                found.append(int(entry.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    assert len(found) == 2, found
-    return found
-
-
 def _finish(process: "subprocess.Popen[str]") -> None:
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGKILL)
@@ -102,7 +87,8 @@ def test_sigterm_stops_an_idle_pool_on_loopback_quickly(env: Dict[str, str], end
 def test_a_second_ctrl_c_of_a_pool_is_130(env: Dict[str, str], endpoint: str) -> None:
     process = _pool(env, endpoint)
     try:
-        children = _children(process.pid)
+        children = children_of(process.pid)
+        assert len(children) == 2, children
         for pid in children:  # frozen: the first Ctrl-C cannot end them, so the second one is needed
             os.kill(pid, signal.SIGSTOP)
         process.send_signal(signal.SIGINT)

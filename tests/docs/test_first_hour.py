@@ -2,7 +2,6 @@
 docs say, by a user with no AWS set-up at all."""
 from __future__ import annotations
 
-import os
 import pathlib
 import re
 import subprocess
@@ -12,7 +11,7 @@ from typing import Dict, Iterator, List, Tuple
 
 import pytest
 from doc_blocks import REPO, blocks
-from session_processes import leftover_processes
+from session_processes import bare_environment, run_in_session
 
 #: A script may take this long; against a server holding long polls for 60 s, QUICK_STOP at most.
 TIMEOUT = 120.0
@@ -71,27 +70,13 @@ def test_every_example_script_is_documented() -> None:
 
 
 def _clean_environment(tmp_path: pathlib.Path) -> Dict[str, str]:
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith("AWS_") and name not in ("SWF_DOMAIN", "SWF_CONNECTION_RETRIES", "SWFKIT_IDENTITY")}
-    env.update(PYTHONPATH=str(REPO), HOME=str(tmp_path), AWS_CONFIG_FILE=str(tmp_path / "none"),
-               AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"), AWS_EC2_METADATA_DISABLED="true")
-    return env
+    return bare_environment(tmp_path)
 
 
 def _run(args: List[str], env: Dict[str, str], timeout: float) -> Tuple[subprocess.CompletedProcess, float]:
     started = time.monotonic()
-    process = subprocess.Popen([sys.executable, *args], cwd=REPO, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        out, err = process.communicate(timeout=timeout)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, 9)
-            process.communicate()
-    elapsed = time.monotonic() - started
-    if sys.platform.startswith("linux"):
-        assert leftover_processes(process.pid) == [], "%s left processes behind" % args
-    return subprocess.CompletedProcess(process.args, process.returncode, out, err), elapsed
+    done = run_in_session([sys.executable, *args], cwd=REPO, env=env, timeout=timeout)
+    return done, time.monotonic() - started
 
 
 @pytest.mark.parametrize("script", [name for name, _ in CLI_EXAMPLES])
