@@ -98,3 +98,19 @@ def test_a_second_ctrl_c_of_a_pool_is_130(env: Dict[str, str], endpoint: str) ->
         assert process.wait(timeout=30) == 130
     finally:
         _finish(process)
+
+
+def test_server_on_a_non_loopback_host_warns_and_accepts_the_common_options(env: Dict[str, str]) -> None:
+    server = subprocess.Popen([sys.executable, "-m", "swfkit", "server", "--host", "0.0.0.0", "--json",
+                               "--domain", "ignored"], env=env, cwd=REPO, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert server.stdout is not None and server.stderr is not None
+        assert server.stdout.readline().startswith("http://0.0.0.0:")
+        warning = server.stderr.readline()
+        assert warning.startswith("swfkit: warning: --host 0.0.0.0 lets other machines reach this server")
+        assert "--verify-signatures" in warning
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(15) == 0
+    finally:
+        _finish(server)
