@@ -1,6 +1,7 @@
 """Stopping an idle actor on a loopback endpoint abandons its long poll at once (issue 13, item 4)."""
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -116,3 +117,26 @@ def test_sigterm_to_an_idle_actor_exits_within_two_seconds(long_poll_endpoint: s
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_a_polling_actor_keeps_retrying_with_one_short_line_per_failure(caplog: pytest.LogCaptureFixture) -> None:
+    """Item 5: once running, an endpoint blip is retried with backoff; each failure is one short line
+    (the operating system's reason), not urllib3's nested retry text."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    caplog.set_level(logging.WARNING, logger="swfkit.actors")
+    worker = IdleWorker(Layer1(endpoint_url="http://127.0.0.1:%d" % port, region="us-east-1"))
+    thread = threading.Thread(target=worker.run, daemon=True)
+    thread.start()
+    time.sleep(2.0)
+    worker.stop()
+    thread.join(10)
+    assert not thread.is_alive()
+    failures = [r.getMessage() for r in caplog.records if "poll on stop-tests/" in r.getMessage()]
+    assert len(failures) >= 2  # retried, with backoff (0.5 s, then 1 s, ...)
+    for line in failures:
+        assert line.endswith("no answer from http://127.0.0.1:%d/: Connection refused" % port), line
+        assert "HTTPConnectionPool" not in line and "\n" not in line
