@@ -237,7 +237,16 @@ class TransportError(SWFError):
 
 
 class ConfigurationError(SWFError):
-    """Region, endpoint or credentials are missing or unusable; the message says what to set."""
+    """Region, endpoint or credentials are missing or unusable; the message says what to set.
+
+    Attributes:
+        setting: what is missing or wrong (``"region"``, ``"credentials"``, ``"endpoint_url"``), when
+            known, so a caller (the command line) can give advice in its own words.
+    """
+
+    def __init__(self, message: str = "", *, setting: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.setting = setting
 
 
 class ValidationError(SWFError, ValueError):

@@ -17,6 +17,7 @@ import logging
 
 from .actor import FatalPollError
 from .decider import Decider
+from .decision_failures import DecisionFailure
 from .heartbeater import Heartbeater
 from .identity import default_identity
 from .registration import ActivityTypeRegistration, WorkflowTypeRegistration, ensure_registered
@@ -29,5 +30,5 @@ __all__ = [
     "Decider", "Worker", "activity", "DecisionTask", "ActivityTask", "Heartbeater",
     "ActivityCanceled", "ActivityTaskLost", "UnknownActivityType", "FatalPollError",
     "ensure_registered", "WorkflowTypeRegistration", "ActivityTypeRegistration",
-    "default_identity",
+    "default_identity", "DecisionFailure",
 ]

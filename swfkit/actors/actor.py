@@ -6,7 +6,7 @@ import logging
 import os
 import signal
 import threading
-from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Optional, Sequence
 
 from ..exceptions import ConfigurationError, ServiceError, SWFError, TransportError
 from .identity import check_identity, default_identity
@@ -17,8 +17,8 @@ log = logging.getLogger("swfkit.actors.pool")
 POLL_BACKOFF_START = 0.5
 POLL_BACKOFF_MAX = 30.0
 
-#: The signals that stop a polling loop gracefully.
-DEFAULT_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+#: The signals that stop a polling loop gracefully (SIGHUP: the terminal went away).
+DEFAULT_SIGNALS = tuple(s for s in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)) if s)
 
 __all__ = ["Actor", "FatalPollError", "DEFAULT_SIGNALS"]
 
@@ -61,6 +61,7 @@ class Actor:
         self._default_identity_pid: Optional[int] = None
         self.stop_event = threading.Event()
         self.tasks_handled = 0
+        self._poller: Any = None
 
     def _required(self, name: str, value: Optional[str]) -> str:
         value = value if value is not None else getattr(type(self), name, None)
@@ -84,6 +85,7 @@ class Actor:
     def __getstate__(self) -> Dict[str, Any]:
         state = self.__dict__.copy()
         state.pop("stop_event", None)
+        state["_poller"] = None
         state["_default_identity"] = None
         state["_default_identity_pid"] = None
         return state
@@ -105,10 +107,38 @@ class Actor:
         """Register this actor's domain and types (idempotent)."""
         raise NotImplementedError
 
+    @property
+    def poll_client(self) -> Any:
+        """The client long polls go through: while ``run_loop`` runs against a loopback endpoint,
+        a copy of ``layer1`` of its own that ``stop`` can abort; else ``layer1`` itself."""
+        poller = self._poller
+        return self.layer1 if poller is None else poller
+
     # the loop
     def stop(self) -> None:
-        """Ask the loop to stop after the current long poll and task (thread-safe)."""
+        """Ask the loop to stop after the current task (thread-safe).
+
+        Against a loopback endpoint (the embedded server) a waiting long poll is abandoned at once;
+        against SWF itself the loop waits for the poll to come back (up to 60 s), because SWF may
+        hand a task to the poll it holds and that task would then wait for its timeout.
+        """
         self.stop_event.set()
+        poller = self._poller
+        if poller is not None:
+            poller.abort()
+
+    def _open_poller(self) -> None:
+        from ..layer1 import Layer1
+        from ..layer1.endpoints import is_loopback
+
+        if isinstance(self.layer1, Layer1) and is_loopback(self.layer1.endpoint_url):
+            # One attempt per poll: an aborted poll must not be sent again; run_loop retries failures.
+            self._poller = self.layer1.copy(max_attempts=1)
+
+    def _close_poller(self) -> None:
+        poller, self._poller = self._poller, None
+        if poller is not None:
+            poller.close()
 
     def run_once(self) -> bool:
         """Poll once and handle the task if one came; True if a task was handled.
@@ -148,29 +178,37 @@ class Actor:
         """The polling loop of one process; ``signals`` stop it gracefully (a second one exits at once)."""
         handled = 0
         backoff = 0.0
-        with stop_on_signals(self.stop_event, signals, "%s %s" % (self.kind, self.task_list)):
-            log.info("%s polling %s/%s as %s", self.kind, self.domain, self.task_list, self.identity)
-            while not self.stop_event.is_set():
-                try:
-                    if self.run_once():
-                        handled += 1
-                    backoff = 0.0
-                except (TransportError, ServiceError) as err:
-                    if isinstance(err, ServiceError) and not err.retryable:
-                        raise FatalPollError("%s cannot poll %s/%s: %s" % (self.kind, self.domain, self.task_list, err)) from err
-                    backoff = min(max(backoff * 2, POLL_BACKOFF_START), POLL_BACKOFF_MAX)
-                    log.warning("%s poll on %s/%s failed, retrying in %.1fs: %s",
-                                self.kind, self.domain, self.task_list, backoff, err)
-                    self.stop_event.wait(backoff)
-                if stop_after_tasks is not None and handled >= stop_after_tasks:
-                    break
+        self._open_poller()
+        try:
+            with stop_on_signals(self.stop_event, signals, "%s %s" % (self.kind, self.task_list), self.stop):
+                log.info("%s polling %s/%s as %s", self.kind, self.domain, self.task_list, self.identity)
+                while not self.stop_event.is_set():
+                    try:
+                        if self.run_once():
+                            handled += 1
+                        backoff = 0.0
+                    except (TransportError, ServiceError) as err:
+                        if self.stop_event.is_set():  # the poll was abandoned by stop()
+                            break
+                        if isinstance(err, ServiceError) and not err.retryable:
+                            raise FatalPollError("%s cannot poll %s/%s: %s" % (self.kind, self.domain, self.task_list, err)) from err
+                        backoff = min(max(backoff * 2, POLL_BACKOFF_START), POLL_BACKOFF_MAX)
+                        log.warning("%s poll on %s/%s failed, retrying in %.1fs: %s",
+                                    self.kind, self.domain, self.task_list, backoff, err)
+                        self.stop_event.wait(backoff)
+                    if stop_after_tasks is not None and handled >= stop_after_tasks:
+                        break
+        finally:
+            self._close_poller()
         log.info("%s on %s/%s stopped after %d tasks", self.kind, self.domain, self.task_list, handled)
         return handled
 
 
 @contextlib.contextmanager
-def stop_on_signals(stop_event: threading.Event, signals: Sequence[int], what: str) -> Iterator[None]:
-    """While inside, the first of ``signals`` sets ``stop_event``; a second one raises SystemExit.
+def stop_on_signals(stop_event: threading.Event, signals: Sequence[int], what: str,
+                    stop: Optional[Callable[[], None]] = None) -> Iterator[None]:
+    """While inside, the first of ``signals`` calls ``stop`` (default: sets ``stop_event``); a second
+    one raises SystemExit.
 
     Only the main thread can install handlers; elsewhere this does nothing (use ``stop()``).
     """
@@ -182,9 +220,9 @@ def stop_on_signals(stop_event: threading.Event, signals: Sequence[int], what: s
         if stop_event.is_set():
             log.warning("%s: second %s, exiting now", what, signal.Signals(signum).name)
             raise SystemExit(128 + signum)
-        log.info("%s: %s received, finishing the current poll and task (send again to exit now)",
+        log.info("%s: %s received, finishing the current task (send again to exit now)",
                  what, signal.Signals(signum).name)
-        stop_event.set()
+        (stop or stop_event.set)()
 
     previous = {signum: signal.signal(signum, on_signal) for signum in signals}
     try:

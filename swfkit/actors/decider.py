@@ -64,10 +64,12 @@ class Decider(Actor):
         self.maximum_page_size = maximum_page_size
         self.incremental_history = incremental_history
         self._runs: Any = None
+        self._failure_log: Any = None
 
     def __getstate__(self) -> Dict[str, Any]:
         state = super().__getstate__()
         state["_runs"] = None  # each process keeps its own runs
+        state["_failure_log"] = None
         return state
 
     def decide(self, task: DecisionTask) -> Union[Decisions, Iterable[Decision], None]:
@@ -91,7 +93,7 @@ class Decider(Actor):
 
     def poll(self) -> Optional[Dict[str, Any]]:
         """One long poll for a decision task; the first page of the task, or None if empty."""
-        response = self.layer1.poll_for_decision_task(**self._poll_arguments())
+        response = self.poll_client.poll_for_decision_task(**self._poll_arguments())
         return response if response.get("taskToken") else None
 
     def _poll_arguments(self) -> Dict[str, Any]:
@@ -113,6 +115,7 @@ class Decider(Actor):
             log.exception("decider could not read the history of %s; leaving the decision task to time out "
                           "and be retried", where)
             return
+        self._log_decision_failures(decision_task, where)
         try:
             with offloading(self.payloads):
                 decisions = _wire_decisions(self.decide(decision_task))
@@ -132,6 +135,18 @@ class Decider(Actor):
             if self.payloads is not None:
                 self.payloads.discard_pending()  # references computed by this decision and never sent
         self.respond(decision_task, decisions, context, where)
+
+    def _log_decision_failures(self, task: DecisionTask, where: str) -> None:
+        try:
+            failures = task.decision_failures
+        except Exception:  # a history that cannot be typed is reported by decide's own use of it
+            log.debug("could not read the decision failures of %s", where, exc_info=True)
+            return
+        if failures:
+            if self._failure_log is None:
+                from .decision_failures import FailureLog
+                self._failure_log = FailureLog()
+            self._failure_log.log(task.run_id, where, failures)
 
     def decision_task(self, page: Dict[str, Any]) -> DecisionTask:
         """Fetch every page of the task's history and fold it into a ``DecisionTask``."""

@@ -5,10 +5,16 @@ so its Layer1 builds its own HTTP session (a pooled connection is never shared a
 no lock held by another thread of the parent can be inherited. Child log records are sent back to
 the parent and handled by the parent's logging configuration (``log_forwarding``).
 
-Signals: the first SIGTERM/SIGINT on the supervisor stops restarting and forwards SIGTERM to the
-children, which finish their current long poll and task and exit; children still running after
+Signals: the first SIGTERM/SIGINT/SIGHUP on the supervisor stops restarting and forwards SIGTERM
+to the children, which finish their current task and exit; children still running after
 ``shutdown_timeout`` seconds are killed. A second signal kills the children at once. Children
-ignore SIGINT themselves, so a Ctrl-C in a terminal (sent to the whole process group) counts once.
+ignore SIGINT and SIGHUP themselves, so a Ctrl-C or a closed terminal (sent to the whole process
+group) counts once. A child whose supervisor dies (``kill -9``) stops as if sent SIGTERM: it
+watches its parent, so no orphan keeps taking tasks with no one to stop it.
+
+Crash loops: a child that dies within ``QUICK_DEATH_SECONDS`` of starting ``CRASH_LOOP_DEATHS``
+times in a row stops the pool (exit status 1) with one error naming its last exception; a script
+that starts a pool without the ``if __name__ == "__main__":`` guard is named as such at once.
 """
 from __future__ import annotations
 
@@ -17,20 +23,28 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import threading
 import time
 from typing import Any, Dict, Optional
 
 from ..exceptions import ConfigurationError, SWFError
+from .actor import FatalPollError
 from .log_forwarding import LogForwarder, logger_levels, send_logs_to
 
 log = logging.getLogger("swfkit.actors.pool")
 
 #: Exit code of a child that cannot poll at all (EX_CONFIG): the pool stops instead of restarting.
 FATAL_EXIT_CODE = 78
-#: A child that dies sooner than this after its start is restarted with a growing delay.
+#: Exit code of a child that re-ran the main script's pool start (no ``__main__`` guard).
+NO_MAIN_GUARD_EXIT_CODE = 79
+#: A child that dies sooner than this after its start is restarted with a growing delay...
 QUICK_DEATH_SECONDS = 5.0
 RESTART_DELAY_MAX = 30.0
+#: ...and this many such deaths in a row stop the pool.
+CRASH_LOOP_DEATHS = 5
+#: Seconds between a child's checks that its supervisor is still alive.
+PARENT_WATCH_SECONDS = 0.5
 
 __all__ = ["supervise", "FATAL_EXIT_CODE"]
 
@@ -47,10 +61,20 @@ def supervise(actor: Any, processes: int, *, stop_after_tasks: Optional[int] = N
         start_method: multiprocessing start method.
 
     Returns:
-        0 after a clean stop; 1 if children had to be killed; ``FATAL_EXIT_CODE`` if they could not poll.
+        0 after a clean stop; 128 + the signal number after a second signal killed the children
+        (130 for Ctrl-C, as a single process exits); 1 if children had to be killed or a child re-ran the script's pool
+        start (no ``__main__`` guard); ``FATAL_EXIT_CODE`` if they could not poll.
+
+    Raises:
+        FatalPollError: a child crash-looped (the message names its last error).
     """
     if not isinstance(processes, int) or isinstance(processes, bool) or processes < 1:
         raise ValueError("run: processes: must be an int >= 1 (or None for this process), got %r" % (processes,))
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        # We are a pool process importing the main script, and the script starts a pool at import.
+        sys.stderr.write("swfkit: a pool process ran the script's run(processes=...) again: start the pool "
+                         "under `if __name__ == \"__main__\":`\n")
+        raise SystemExit(NO_MAIN_GUARD_EXIT_CODE)
     try:
         payload = pickle.dumps(actor)
     except Exception as err:
@@ -61,12 +85,36 @@ def supervise(actor: Any, processes: int, *, stop_after_tasks: Optional[int] = N
     logs = LogForwarder(context)
     pool = _Pool(context, payload, logs, processes, stop_after_tasks, type(actor).__name__)
     kill_now = threading.Event()
+    crashes = _LastCrash()
+    logging.getLogger(_CRASH_LOGGER).addHandler(crashes)
+    pool.last_crash = crashes
+    signals = _SignalsStop(actor.stop_event, kill_now, "%s pool" % actor.kind)
     try:
-        with _SignalsStop(actor.stop_event, kill_now, "%s pool" % actor.kind):
-            return pool.loop(actor.stop_event, kill_now, shutdown_timeout)
+        with signals:
+            result = pool.loop(actor.stop_event, kill_now, shutdown_timeout)
+        if signals.second is not None:  # as a single process does: 130 for a second Ctrl-C
+            return 128 + signals.second
+        if pool.crash_loop:  # raised, not only returned: a script that ignores the status must see it
+            raise FatalPollError(pool.crash_loop)
+        return result
     finally:
         pool.kill_all()
         logs.stop()
+        logging.getLogger(_CRASH_LOGGER).removeHandler(crashes)
+
+
+_CRASH_LOGGER = "swfkit.actors.pool.crash"
+
+
+class _LastCrash(logging.Handler):
+    """Keeps the last crash a child reported (its records come through the log pipes)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.message: Optional[str] = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.message = record.getMessage()
 
 
 class _Pool:
@@ -82,12 +130,15 @@ class _Pool:
         self.started_at: Dict[int, float] = {}
         self.restart_delay: Dict[int, float] = {slot: 0.0 for slot in range(size)}
         self.restart_at: Dict[int, float] = {}
+        self.quick_deaths: Dict[int, int] = {slot: 0 for slot in range(size)}
+        self.last_crash: Any = None
+        self.crash_loop: Optional[str] = None
 
     def start(self, slot: int) -> None:
         levels = logger_levels()
         writer = self.logs.new_pipe()
         process = self.context.Process(target=_child_main, name="swfkit-%s-%d" % (self.name, slot),
-                                       args=(self.payload, self.stop_after_tasks, writer, levels),
+                                       args=(self.payload, self.stop_after_tasks, writer, levels, os.getpid()),
                                        daemon=False)
         process.start()
         writer.close()  # the child has its own copy; ours would hide the child's end of file
@@ -126,8 +177,14 @@ class _Pool:
                     log.error("%s process %d cannot poll (see its error above); stopping the pool", self.name, slot)
                     result = FATAL_EXIT_CODE
                     stop_event.set()
-                else:
-                    self._schedule_restart(slot, code)
+                elif code == NO_MAIN_GUARD_EXIT_CODE:
+                    log.error("%s process %d re-ran the main script's pool start; put run(processes=...) under "
+                              "`if __name__ == \"__main__\":`; stopping the pool", self.name, slot)
+                    result = 1
+                    stop_event.set()
+                elif not self._schedule_restart(slot, code):
+                    result = 1
+                    stop_event.set()
             now = time.monotonic()
             for slot, when in list(self.restart_at.items()):
                 if now >= when and not stop_event.is_set():
@@ -141,16 +198,28 @@ class _Pool:
             kill_now.wait(0.05)
         return result
 
-    def _schedule_restart(self, slot: int, code: Optional[int]) -> None:
+    def _schedule_restart(self, slot: int, code: Optional[int]) -> bool:
+        """Restart ``slot`` after a delay; False (and one error) when it is crash-looping."""
         lived = time.monotonic() - self.started_at.get(slot, 0.0)
         if lived < QUICK_DEATH_SECONDS:
             delay = min(max(self.restart_delay[slot] * 2, 0.5), RESTART_DELAY_MAX)
+            self.quick_deaths[slot] += 1
         else:
             delay = 0.0
+            self.quick_deaths[slot] = 0
+        if self.quick_deaths[slot] >= CRASH_LOOP_DEATHS:
+            last = self.last_crash.message if self.last_crash is not None else None
+            self.crash_loop = ("%s process %d died within %.0fs of starting %d times in a row (exit code %s); "
+                               "stopping the pool. Its last error: %s" % (
+                                   self.name, slot, QUICK_DEATH_SECONDS, self.quick_deaths[slot], code,
+                                   last or "none reported (see its output above)"))
+            log.error("%s", self.crash_loop)
+            return False
         self.restart_delay[slot] = delay
         self.restart_at[slot] = time.monotonic() + delay
         log.warning("%s process %d died (exit code %s) after %.1fs; restarting in %.1fs",
                     self.name, slot, code, lived, delay)
+        return True
 
     def kill_all(self) -> None:
         for process in self.children.values():
@@ -162,24 +231,58 @@ class _Pool:
         self.restart_at.clear()
 
 
-def _child_main(payload: bytes, stop_after_tasks: Optional[int], log_writer: Any, levels: Dict[str, int]) -> None:
-    """Entry point of a child process: log through the parent, ignore SIGINT, poll until SIGTERM."""
+def _child_main(payload: bytes, stop_after_tasks: Optional[int], log_writer: Any, levels: Dict[str, int],
+                parent: int) -> None:
+    """Entry point of a child process: log through the parent, ignore SIGINT and SIGHUP (the
+    supervisor forwards them as SIGTERM), poll until SIGTERM or until the supervisor is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
     send_logs_to(log_writer, levels)
-    actor = pickle.loads(payload)
     try:
+        actor = pickle.loads(payload)
+        _watch_parent(parent, actor)
         actor.run_loop(stop_after_tasks, signals=(signal.SIGTERM,))
     except SWFError as err:  # what escapes the loop cannot be fixed by polling again (bad domain, credentials)
         log.error("%s", err)
         raise SystemExit(FATAL_EXIT_CODE)
+    except Exception as err:
+        logging.getLogger(_CRASH_LOGGER).error("%s: %s", type(err).__name__, err, exc_info=True)
+        raise SystemExit(1)
+
+
+def _watch_parent(parent: int, actor: Any) -> None:
+    """Stop ``actor`` gracefully (as SIGTERM would) once the supervisor ``parent`` is gone.
+
+    A watch on the parent id rather than Linux's parent-death signal: it works everywhere, and the
+    signal would fire when the supervisor's *thread* that started us ends, not only its process.
+    """
+    def orphaned() -> None:
+        # Our log records went to the supervisor, which is gone: say it on stderr, drop the rest.
+        logging.raiseExceptions = False
+        sys.stderr.write("swfkit: %s pool process %d: supervisor (pid %d) is gone; stopping after the current "
+                         "task\n" % (type(actor).__name__, os.getpid(), parent))
+        actor.stop()
+
+    if os.getppid() != parent:  # already gone before we got here
+        orphaned()
+        return
+
+    def watch() -> None:
+        while not actor.stop_event.wait(PARENT_WATCH_SECONDS):
+            if os.getppid() != parent:
+                orphaned()
+                return
+
+    threading.Thread(target=watch, name="swfkit-parent-watch", daemon=True).start()
 
 
 class _SignalsStop:
-    """First SIGTERM/SIGINT sets ``stop_event``; the second sets ``kill_now`` (main thread only)."""
+    """First SIGTERM/SIGINT/SIGHUP sets ``stop_event``; the second sets ``kill_now`` (main thread only)."""
 
     def __init__(self, stop_event: threading.Event, kill_now: threading.Event, what: str) -> None:
         self.stop_event, self.kill_now, self.what = stop_event, kill_now, what
         self.previous: Dict[int, Any] = {}
+        self.second: Optional[int] = None  # the signal that killed the children, if any
 
     def __enter__(self) -> None:
         if threading.current_thread() is not threading.main_thread():
@@ -188,13 +291,14 @@ class _SignalsStop:
         def on_signal(signum: int, frame: Any) -> None:
             if self.stop_event.is_set():
                 log.warning("%s: second %s, killing the processes now", self.what, signal.Signals(signum).name)
+                self.second = signum
                 self.kill_now.set()
             else:
                 log.info("%s: %s received, letting running tasks finish (send again to kill)",
                          self.what, signal.Signals(signum).name)
                 self.stop_event.set()
 
-        for signum in (signal.SIGTERM, signal.SIGINT):
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             self.previous[signum] = signal.signal(signum, on_signal)
 
     def __exit__(self, *exc: Any) -> None:

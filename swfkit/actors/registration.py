@@ -17,7 +17,18 @@ log = logging.getLogger("swfkit.actors.registration")
 
 Timeout = Union[int, datetime.timedelta, str, None]
 
-__all__ = ["WorkflowTypeRegistration", "ActivityTypeRegistration", "ensure_registered", "timeout_text"]
+__all__ = ["WorkflowTypeRegistration", "ActivityTypeRegistration", "ensure_registered", "timeout_text",
+           "ACTIVITY_TIMEOUT_DEFAULTS"]
+
+#: What ``@activity`` / ``Worker.register`` register for a timeout left unset: the futures
+#: ``@activity``'s defaults. Without them SWF refuses a ``ScheduleActivityTask`` that does not
+#: carry every timeout itself (``DEFAULT_SCHEDULE_TO_CLOSE_TIMEOUT_UNDEFINED``...).
+ACTIVITY_TIMEOUT_DEFAULTS: Dict[str, Timeout] = {
+    "schedule_to_start_timeout": "NONE",
+    "start_to_close_timeout": 3600,
+    "schedule_to_close_timeout": "NONE",
+    "heartbeat_timeout": "NONE",
+}
 
 
 def timeout_text(value: Timeout, operation: str, path: str) -> Optional[str]:

@@ -12,6 +12,7 @@ from .failures import cut_heartbeat_details
 
 if TYPE_CHECKING:  # typing only: actors import history lazily where it is used
     from ..history import ExecutionState, History
+    from .decision_failures import DecisionFailure
 
 log = logging.getLogger("swfkit.actors.heartbeater")
 
@@ -58,6 +59,7 @@ class DecisionTask:
         new_events: the events after ``previous_started_event_id``.
         payloads: the decider's payload codec (None: none); ``input``, ``new_events`` and
             ``decode`` resolve offloaded payloads with it, only when read.
+        decision_failures: the decisions SWF refused among ``new_events`` (``DecisionFailure``).
     """
 
     task_token: str
@@ -87,6 +89,14 @@ class DecisionTask:
             PayloadError: the reference cannot be resolved (names it and ``event_id``).
         """
         return text if self.payloads is None else self.payloads.decode(text, event_id=event_id)
+
+    @functools.cached_property
+    def decision_failures(self) -> Tuple["DecisionFailure", ...]:
+        """Decisions SWF refused since the last decision (``*Failed`` events with a cause, e.g.
+        ``ScheduleActivityTask a1 failed: ACTIVITY_TYPE_DOES_NOT_EXIST``), for ``decide`` to react to."""
+        from .decision_failures import decision_failures
+
+        return decision_failures(self.new_events)
 
     @property
     def workflow_id(self) -> str:

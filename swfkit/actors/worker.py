@@ -5,6 +5,7 @@ Either register callables per activity type (``@activity`` on methods of a subcl
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import logging
@@ -19,7 +20,7 @@ from .responder import Responder
 from .failures import cut, failure_of
 from .heartbeater import Heartbeater
 from .payload_wiring import decoded_task, encode_outcome, resolve_payloads
-from .registration import ActivityTypeRegistration, Timeout, ensure_registered
+from .registration import ACTIVITY_TIMEOUT_DEFAULTS, ActivityTypeRegistration, Timeout, ensure_registered
 from .task_values import ActivityCanceled, ActivityTask, ActivityTaskLost, UnknownActivityType
 
 log = logging.getLogger("swfkit.actors.worker")
@@ -48,7 +49,8 @@ class ActivityDefinition:
 def _definition(func: Callable[..., Any], name: Optional[str], version: str, pass_task: bool,
                 heartbeat_interval: Optional[float], is_method: bool, defaults: Dict[str, Any]) -> ActivityDefinition:
     _check_options(heartbeat_interval, defaults)
-    registration = ActivityTypeRegistration(name or func.__name__, str(version), **defaults)
+    timeouts = {key: value for key, value in ACTIVITY_TIMEOUT_DEFAULTS.items() if defaults.get(key) is None}
+    registration = ActivityTypeRegistration(name or func.__name__, str(version), **dict(defaults, **timeouts))
     return ActivityDefinition(func, registration, pass_task, heartbeat_interval, is_method)
 
 
@@ -72,6 +74,8 @@ def activity(name: Optional[str] = None, version: str = "1", *, pass_task: bool 
         heartbeat_interval: seconds between background heartbeats (default: heartbeat_timeout / 3).
         **defaults: the type's registration defaults: description, task_list, task_priority,
             schedule_to_start_timeout, start_to_close_timeout, schedule_to_close_timeout, heartbeat_timeout.
+            A timeout left unset is registered as in ``ACTIVITY_TIMEOUT_DEFAULTS`` (start to close
+            3600 s, the others ``"NONE"``); a task list left unset, as the worker's task list.
     """
     _check_options(heartbeat_interval, defaults)
 
@@ -159,8 +163,11 @@ class Worker(Actor):
         self.activities[definition.key] = definition
 
     def activity_types(self) -> List[ActivityTypeRegistration]:
-        """The registrations of the registered callables (for ``ensure_registered``)."""
-        return [d.registration for d in self.activities.values()]
+        """The registrations of the registered callables (for ``ensure_registered``); a type with no
+        task list of its own is registered with this worker's as its default."""
+        return [d.registration if d.registration.task_list is not None
+                else dataclasses.replace(d.registration, task_list=self.task_list)
+                for d in self.activities.values()]
 
     def ensure_registered(self) -> None:
         """Register the domain and the activity types of the registered callables (idempotent)."""
@@ -200,7 +207,7 @@ class Worker(Actor):
 
     def poll(self) -> Optional[ActivityTask]:
         """One long poll for an activity task; None if it came back empty."""
-        response = self.layer1.poll_for_activity_task(
+        response = self.poll_client.poll_for_activity_task(
             domain=self.domain, task_list={"name": self.task_list}, identity=self.identity)
         if not response.get("taskToken"):
             return None

@@ -29,12 +29,17 @@ COMMON_DEFAULTS = {"endpoint_url": None, "region": None, "profile": None, "domai
                    "log_level": None}
 
 
-def _common_options() -> argparse.ArgumentParser:
+ENDPOINT_HELP = "SWF endpoint (env AWS_ENDPOINT_URL_SWF, then AWS_ENDPOINT_URL)"
+
+
+def _common_options(endpoint_help: str = ENDPOINT_HELP) -> argparse.ArgumentParser:
     # SUPPRESS keeps a value given before the subcommand from being reset by the subparser.
     common = argparse.ArgumentParser(add_help=False)
     group = common.add_argument_group("connection and output")
-    group.add_argument("--endpoint-url", default=argparse.SUPPRESS, help="SWF endpoint (env AWS_ENDPOINT_URL_SWF)")
-    group.add_argument("--region", default=argparse.SUPPRESS, help="AWS region (env AWS_DEFAULT_REGION)")
+    group.add_argument("--endpoint-url", default=argparse.SUPPRESS, help=endpoint_help)
+    group.add_argument("--region", default=argparse.SUPPRESS,
+                       help="AWS region (env AWS_DEFAULT_REGION, then AWS_REGION; else the region of an AWS "
+                            "endpoint host, the profile's, or us-east-1 on a loopback endpoint)")
     group.add_argument("--profile", default=argparse.SUPPRESS, help="AWS profile for credentials")
     group.add_argument("--domain", default=argparse.SUPPRESS, help="SWF domain (env SWF_DOMAIN)")
     group.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON instead of tables")
@@ -56,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     # command would cost every command the whole server's import time.
     server = commands.add_parser("server", help="run the embedded SWF-compatible server", add_help=False)
     server.set_defaults(handler=run_server)
-    demo_command.add_commands(commands, common)
+    demo_command.add_commands(commands, _common_options(
+        "SWF endpoint to run on (default: an embedded server; AWS_ENDPOINT_URL_SWF is ignored here)"))
     registry_commands.add_commands(commands, common)
     execution_commands.add_commands(commands, common)
     actor_commands.add_commands(commands, common)
@@ -73,7 +79,9 @@ def run_server(args: argparse.Namespace) -> int:
     """``swfkit server``: delegate to ``swfkit.server.command`` with the arguments after ``server``."""
     from swfkit.server import command
 
-    parser = argparse.ArgumentParser(prog="swfkit server", description=SERVER_DESCRIPTION)
+    # The options every command accepts are accepted here too (and mean nothing to a server).
+    parser = argparse.ArgumentParser(prog="swfkit server", description=SERVER_DESCRIPTION,
+                                     parents=[_common_options()])
     command.add_arguments(parser)
     try:
         server_args = parser.parse_args(args.server_argv)

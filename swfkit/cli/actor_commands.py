@@ -15,7 +15,7 @@ import types
 from typing import Any, Dict, List, Optional
 
 from swfkit.cli import connection
-from swfkit.cli.failure_lines import UsageError
+from swfkit.cli.failure_lines import EXIT_FAULT, EXIT_INTERRUPTED, EXIT_TERMINATED, UsageError
 
 
 def _import(spec: str, module_name: str) -> Any:
@@ -25,6 +25,9 @@ def _import(spec: str, module_name: str) -> Any:
         return importlib.import_module(module_name)
     except ImportError as error:
         raise UsageError("%s: cannot import module %s: %s" % (spec, module_name, error)) from None
+    except Exception as error:  # the user's module raised at import: bad input (2), one line
+        raise UsageError("%s: importing module %s raised %s: %s" % (spec, module_name, type(error).__name__,
+                                                                    error)) from None
 
 
 def _is_missing(error: ImportError, spec: str) -> bool:
@@ -55,14 +58,28 @@ def load_target(spec: str, *, modules: bool = False) -> Any:
         except ImportError as error:  # maybe module.Name: tried below; else this module's own failure
             if not _is_missing(error, spec) or "." not in spec:
                 raise UsageError("%s: cannot import module %s: %s" % (spec, spec, error)) from None
+        except Exception as error:
+            raise UsageError("%s: importing module %s raised %s: %s" % (spec, spec, type(error).__name__,
+                                                                        error)) from None
+    expected = "%r: expected MODULE:CLASS, e.g. %s:MyClass" % (spec, spec if not sep else module_name or "myproject.actors")
     if not sep:
         module_name, _, name = spec.rpartition(".")
     if not module_name or not name:
-        raise UsageError("%r: expected module:Class, e.g. myproject.workers:MyWorker" % spec)
-    module = _import(spec, module_name)
+        raise UsageError(expected)
+    try:
+        module = _import(spec, module_name)
+    except UsageError:
+        if not sep:  # "pkg.mod" meant as a module, not as module pkg's attribute mod: say what is missing
+            raise UsageError(expected) from None
+        raise
     if not hasattr(module, name):
+        if not sep:
+            raise UsageError(expected)
         raise UsageError("%s: module %s has no attribute %r" % (spec, module_name, name))
-    return getattr(module, name)
+    value = getattr(module, name)
+    if not sep and isinstance(value, types.ModuleType):  # "pkg.module": a module where a class was meant
+        raise UsageError(expected)
+    return value
 
 
 def load_class(spec: str, base: type) -> type:
@@ -174,14 +191,26 @@ def _build_worker(args: argparse.Namespace) -> Any:
     return worker
 
 
+def _check_endpoint(actor: Any) -> None:
+    """One call before polling starts, so an endpoint that cannot be reached (after the client's
+    short bounded retry) or an unknown domain is one line and exit 3 or 1 now, instead of a poll
+    loop retrying forever. Once polling, failures are retried with backoff (an SWF blip must not
+    stop a long-lived worker), one short log line each."""
+    actor.layer1.describe_domain(name=actor.domain)
+
+
 def _run(actor: Any, kind: str, processes: Optional[int]) -> int:
+    _check_endpoint(actor)
     if sys.stderr.isatty():  # tell a person at a terminal what runs; scripts get silence
         print("swfkit: %s %s polling %s/%s in %s (SIGTERM or Ctrl-C stops it)" % (
             kind, type(actor).__name__, actor.domain, actor.task_list,
             "%d processes" % processes if processes else "this process"), file=sys.stderr, flush=True)
     result = actor.run(processes=processes)
-    # In this process run() returns the tasks handled; a pool returns its exit status.
-    return int(result or 0) if processes else 0
+    # In this process run() returns the tasks handled; a pool returns its exit status, mapped onto
+    # the command's table (failure_lines.EXIT_CODES): 128 + a signal stays, anything else is 1.
+    if not processes or not result:
+        return 0
+    return int(result) if int(result) in (EXIT_INTERRUPTED, EXIT_TERMINATED) else EXIT_FAULT
 
 
 def decider_start(args: argparse.Namespace) -> int:
@@ -218,7 +247,9 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         actions = top.add_subparsers(dest="action", metavar="ACTION", required=True)
         parser = actions.add_parser("start", parents=[common], help="poll and handle tasks until SIGTERM/SIGINT")
         parser.add_argument("actor_class", metavar=metavar, help="what to run: %s" % what)
-        parser.add_argument("--task-list", help="task list to poll (default: the class's or the activities' task list)")
+        parser.add_argument("--task-list", help="task list to poll (default: %s)" % (
+            "the class's task_list, or the @workflow's task list" if kind == "decider"
+            else "the class's task_list, or the one the module's activities declare"))
         parser.add_argument("--processes", type=positive_int, default=None,
                             help="polling processes, supervised and restarted (default: poll in this process)")
         parser.add_argument("--register", action="store_true",

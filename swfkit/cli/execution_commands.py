@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional
 
 from swfkit import exceptions
 from swfkit.cli import connection
+from swfkit.cli.actor_commands import positive_int
 from swfkit.cli.failure_lines import EXIT_FAULT, UsageError
 from swfkit.cli.payload_options import label_references, offload_input, read_input, resolve_references
 from swfkit.cli.rendering import emit, emit_fields, print_json, type_label, wants_json, when
@@ -43,7 +44,9 @@ def _execution(swf: Any, domain: str, workflow_id: str, run_id: Optional[str]) -
         if infos:
             execution: Dict[str, str] = infos[0]["execution"]
             return execution
-    raise UsageError("no execution with workflow id %r in domain %s" % (workflow_id, domain))
+    # Not found is SWF's answer (exit 1), as signal/cancel/terminate get it from SWF itself.
+    raise exceptions.UnknownResourceFault("Unknown execution: no run of workflow id %r in domain %s"
+                                          % (workflow_id, domain), operation="ListClosedWorkflowExecutions")
 
 
 # Options that only mean something on an SWF endpoint: refused with --local rather than ignored.
@@ -105,10 +108,21 @@ def workflow_start_local(args: argparse.Namespace) -> int:
             raise  # a usage or validation error: the usual one line
         return _local_failure(args, spec, error)
     if wants_json(args):
-        print_json({"status": "completed", "result": result})
+        print_json({"status": "completed", "result": _decoded(result)})
     else:
         print("null" if result is None else result)
     return 0
+
+
+def _decoded(result: Any) -> Any:
+    """The workflow's result, which the futures layer gives as JSON text, as a value (so ``--json``
+    does not encode it twice); text that is not JSON stays text."""
+    if not isinstance(result, str):
+        return result
+    try:
+        return json.loads(result)
+    except ValueError:
+        return result
 
 
 def _local_failure(args: argparse.Namespace, spec: str, error: exceptions.SWFError) -> int:
@@ -256,9 +270,10 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         if action == "signal":
             parser.add_argument("signal", metavar="SIGNAL_NAME")
             parser.add_argument("--input", help="signal input, as JSON (@FILE: read it from FILE)")
-        parser.add_argument("--run-id", help="default: the open run (info/history: else the latest closed run)")
+        parser.add_argument("--run-id", help="the run to act on; default: the open run" + (
+            ", else the latest closed run" if action in ("info", "history") else ""))
         if action == "history":
-            parser.add_argument("--last", type=int, help="show only the last N events")
+            parser.add_argument("--last", type=positive_int, help="show only the last N events (N >= 1)")
             parser.add_argument("--resolve", action="store_true",
                                 help="fetch offloaded payloads (shown as [offloaded SIZE] REFERENCE otherwise)")
         if action == "terminate":

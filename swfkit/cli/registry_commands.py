@@ -5,6 +5,7 @@ import argparse
 from typing import Any, Dict, Iterator, List
 
 from swfkit.cli import connection
+from swfkit.cli.failure_lines import UsageError
 from swfkit.cli.rendering import emit, emit_fields, print_json, type_label, wants_json, when
 
 
@@ -81,7 +82,18 @@ def type_list(args: argparse.Namespace) -> int:
     return 0
 
 
+# Options that apply to one kind only: refused for the other rather than dropped.
+_KIND_OPTIONS = {
+    "workflow": ("execution_timeout", "child_policy"),
+    "activity": ("schedule_to_start_timeout", "schedule_to_close_timeout", "heartbeat_timeout"),
+}
+
+
 def type_register(args: argparse.Namespace) -> int:
+    other = "activity" if args.kind == "workflow" else "workflow"
+    given = ["--" + name.replace("_", "-") for name in _KIND_OPTIONS[other] if getattr(args, name) is not None]
+    if given:
+        raise UsageError("type register %s: %s only apply to %s types" % (args.kind, ", ".join(given), other))
     domain = connection.domain(args)
     common = dict(domain=domain, name=args.name, version=args.version, description=args.description,
                   default_task_list={"name": args.task_list} if args.task_list else None,

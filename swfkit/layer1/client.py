@@ -39,12 +39,13 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
     """A client for every operation of the SWF API.
 
     Args:
-        region: AWS region; else ``AWS_REGION``, ``AWS_DEFAULT_REGION`` or the profile's region.
+        region: AWS region; else ``AWS_DEFAULT_REGION``, ``AWS_REGION``, the region of an AWS
+            endpoint host, the profile's region, or ``us-east-1`` on a loopback endpoint.
         endpoint_url: e.g. ``http://127.0.0.1:8000``; else ``AWS_ENDPOINT_URL_SWF``,
             ``AWS_ENDPOINT_URL`` or ``https://swf.{region}.amazonaws.com``.
         profile: a profile of the shared AWS config/credentials files.
         aws_access_key_id, aws_secret_access_key, aws_session_token: explicit credentials; else
-            botocore's credential chain.
+            botocore's credential chain; on a loopback endpoint, dummy ones when the chain has none.
         max_attempts: attempts per call, first included; else ``SWF_CONNECTION_RETRIES`` + 1, else 5.
         connect_timeout, read_timeout: socket timeouts in seconds (long polls read for at least
             ``LONG_POLL_READ_TIMEOUT_SECONDS``, more than SWF's 60 s hold).
@@ -81,9 +82,9 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
             profile=profile, aws_access_key_id=aws_access_key_id, aws_secret_access_key=aws_secret_access_key,
             aws_session_token=aws_session_token, max_attempts=max_attempts, connect_timeout=connect_timeout,
             read_timeout=read_timeout, pool_size=pool_size, trust_env=trust_env)
-        configuration = endpoints.Configuration(profile)
+        configuration = endpoints.Configuration(profile, endpoint_url)
         self.region: str = configuration.region(region)
-        self.endpoint_url: str = endpoints.endpoint_url(endpoint_url, self.region)
+        self.endpoint_url: str = endpoints.endpoint_url(configuration.endpoint, self.region)
         endpoints.check_explicit_keys(aws_access_key_id, aws_secret_access_key)
         if profile is not None:
             configuration.session  # a named profile that does not exist is an error now, not at the first call
@@ -100,6 +101,7 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
         # lookup) for programs that create one and may never call.
         self._transport: Optional[Transport] = None
         self._open_lock = threading.Lock()  # guards opening the transport and the signer
+        self._aborted = False
         self._user_agent = _user_agent()
         self._host = host_header(self.endpoint_url)
         self._prepared: Dict[str, Tuple[Any, Dict[str, str], Tuple[float, float]]] = {}
@@ -108,6 +110,8 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
         with self._open_lock:
             if self._transport is None:
                 self._transport = Transport(self.endpoint_url, pool_size=self._pool_size, trust_env=self._trust_env)
+                if self._aborted:  # abort() came first (it takes no lock: see there)
+                    self._transport.abort()
             return self._transport
 
     def resolve_credentials(self) -> Any:
@@ -235,6 +239,30 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
             transport, self._transport = self._transport, None
         if transport is not None:
             transport.close()
+
+    def copy(self, **changes: Any) -> "Layer1":
+        """A new client with the same settings (its own connections), ``changes`` applied.
+
+        For example ``swf.copy(max_attempts=1)`` for a client dedicated to long polls.
+        """
+        options = dict(self._options, max_attempts=self.retry_policy.max_attempts)
+        region = changes.pop("region", self.region)
+        endpoint = changes.pop("endpoint_url", self.endpoint_url.rstrip("/"))
+        options.update(changes)
+        return Layer1(region, endpoint, **options)
+
+    def abort(self) -> None:
+        """Make this client's calls in flight, and every later one, fail now with a ``TransportError``
+        that is not retried (thread-safe); the sockets are shut down, so the endpoint sees them go.
+        Actors abandon a long poll this way only on a loopback endpoint (the embedded server):
+        real SWF may still hand a task to a poll it holds, and that task would wait for its timeout."""
+        # No lock: abort() runs in signal handlers, maybe on the very thread that holds _open_lock
+        # while it resolves credentials. The flag is set before the transport is read, and
+        # _open_transport reads the flag after setting the transport, so one of them aborts it.
+        self._aborted = True
+        transport = self._transport
+        if transport is not None:
+            transport.abort()
 
     def __enter__(self) -> "Layer1":
         return self

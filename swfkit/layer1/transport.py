@@ -11,7 +11,9 @@ package (``http.client``'s way, ~20 us an answer): SWF answers carry a handful o
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
+import socket
+import weakref
+from typing import Any, Callable, Dict, List, Mapping, MutableSet, NamedTuple, Optional, Tuple
 
 from swfkit.exceptions import TransportError
 
@@ -99,9 +101,10 @@ def _lean_response_class() -> Any:
     return LeanHTTPResponse
 
 
-def _adapter_class() -> Any:
+def _adapter_class(connected: Callable[[Any], None]) -> Any:
     """An ``HTTPAdapter`` for one fixed endpoint: its connection pool and request URL are looked up
-    once, its connections parse answers' headers leanly, and answers are wrapped without the
+    once, its connections parse answers' headers leanly (and are handed to ``connected`` once
+    they connect, so ``Transport.abort`` can find them), and answers are wrapped without the
     charset guessing SWF never needs."""
     from requests.adapters import HTTPAdapter
     from requests.models import Response
@@ -116,8 +119,13 @@ def _adapter_class() -> Any:
             if self._pool is None:
                 pool: Any = super().get_connection_with_tls_context(request, verify, proxies=proxies, cert=cert)
                 connection_class = pool.ConnectionCls
+
+                def connect(connection: Any) -> None:
+                    connection_class.connect(connection)
+                    connected(connection)
+
                 pool.ConnectionCls = type("Lean" + connection_class.__name__, (connection_class,),
-                                          {"response_class": response_class})
+                                          {"response_class": response_class, "connect": connect})
                 self._pool = pool
             return self._pool
 
@@ -162,7 +170,9 @@ class Transport:
         self.session = requests.Session()
         self.session.trust_env = trust_env
         # Retries are swfkit's job (retries.py): the adapter must not retry behind our back.
-        self.adapter = _adapter_class()(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
+        self._opened: MutableSet[Any] = weakref.WeakSet()
+        self._aborted = False
+        self.adapter = _adapter_class(self._connected)(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
         self.session.mount("http://", self.adapter)
         self.session.mount("https://", self.adapter)
         self._prepared_request = requests.PreparedRequest
@@ -184,6 +194,10 @@ class Transport:
         The error's ``retryable`` attribute says whether sending again may help (connection
         refused or reset, timeouts), as opposed to a bad URL or a certificate failure.
         """
+        if self._aborted:
+            error = TransportError("%s: not sent: the client was aborted" % operation, operation=operation)
+            error.retryable = False  # type: ignore[attr-defined]
+            raise error
         request = self._prepared_request()
         request.method = "POST"
         request.url = self.endpoint_url
@@ -194,7 +208,7 @@ class Transport:
                                          cert=None, proxies=self.proxies)
             content = response.raw.read(decode_content=True)
         except self._errors as err:
-            error = TransportError("%s: no answer from %s: %s" % (operation, self.endpoint_url, err),
+            error = TransportError("%s: no answer from %s: %s" % (operation, self.endpoint_url, _reason(err)),
                                    operation=operation)
             error.retryable = (isinstance(err, self._retryable)  # type: ignore[attr-defined]
                                and not isinstance(err, self._not_retryable))
@@ -204,6 +218,54 @@ class Transport:
     def close(self) -> None:
         """Close the pooled connections."""
         self.session.close()
+
+    def _connected(self, connection: Any) -> None:
+        self._opened.add(connection)  # before the check: abort() sets the flag, then reads the set
+        if self._aborted:
+            _shut(connection)
+
+    def abort(self) -> None:
+        """Make every send in flight fail now and every later one fail at once (any thread).
+
+        The sockets are shut down, not just closed: a thread blocked reading an answer (a long
+        poll) wakes up with end-of-file, and the server sees the connection go.
+        """
+        self._aborted = True
+        for connection in list(self._opened):
+            _shut(connection)
+
+
+def _reason(error: BaseException) -> str:
+    """The short words for a failed request ("Connection refused", "timed out"), not urllib3's
+    nested retry and pool text; the full chain stays on ``__cause__``."""
+    seen = set()
+    current: Optional[BaseException] = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.strerror:
+            return current.strerror
+        if isinstance(current, TimeoutError) or "timeout" in type(current).__name__.lower():
+            return "timed out"
+        current = current.__cause__ or current.__context__ or _wrapped(current)
+    return "%s: %s" % (type(error).__name__, error)
+
+
+def _wrapped(error: BaseException) -> Optional[BaseException]:
+    # requests and urllib3 keep the error they wrap in args[0] or .reason rather than __cause__.
+    reason = getattr(error, "reason", None)
+    if isinstance(reason, BaseException):
+        return reason
+    first = error.args[0] if error.args else None
+    return first if isinstance(first, BaseException) else None
+
+
+def _shut(connection: Any) -> None:
+    sock = getattr(connection, "sock", None)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:  # already closed
+            pass
 
 
 def request_id(headers: Optional[Mapping[str, str]]) -> Optional[str]:

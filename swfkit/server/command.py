@@ -53,6 +53,8 @@ def _keys(args: argparse.Namespace) -> Optional[Dict[str, str]]:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGINT/SIGTERM; print the endpoint URL first. Returns the exit status."""
+    import sqlite3
+
     from swfkit.exceptions import SWFError
     from swfkit.server import SWFServer
 
@@ -61,9 +63,16 @@ def run(args: argparse.Namespace) -> int:
         server = SWFServer(args.db, host=args.host, port=args.port, poll_timeout=args.poll_timeout,
                            verify_keys=keys, region=args.region, account=args.account_id,
                            max_connections=args.max_connections, read_timeout=args.read_timeout)
-    except (ValueError, OSError, SWFError) as err:
-        print("swfkit server: %s" % err, file=sys.stderr)
+    except sqlite3.Error as err:  # a --db path that cannot be opened or is not a database
+        print("swfkit: --db %s: cannot use it as the server's database: %s" % (args.db, err), file=sys.stderr)
         return 2
+    except (ValueError, OSError, SWFError) as err:  # SWFError: a --db file of another schema version
+        print("swfkit: %s" % err, file=sys.stderr)
+        return 2
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print("swfkit: warning: --host %s lets other machines reach this server, which %s" % (
+            args.host, "checks signatures (--verify-signatures)" if keys else
+            "accepts any request (add --verify-signatures)"), file=sys.stderr, flush=True)
     done = threading.Event()
 
     def stop(signum: int, frame: object) -> None:
@@ -71,7 +80,12 @@ def run(args: argparse.Namespace) -> int:
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        server.start()
+        try:
+            server.start()
+        except OSError as err:  # e.g. the port is taken
+            print("swfkit: cannot serve on %s port %s: %s" % (args.host, args.port, err.strerror or err),
+                  file=sys.stderr)
+            return 2
         print(server.endpoint_url, flush=True)
         while not done.wait(0.5):
             pass

@@ -121,7 +121,7 @@ def test_local_run_prints_the_result(flows: str, swfkit: Callable[..., Tuple[int
     assert (code, out, err) == (0, "42\n", "")
     code, out, err = swfkit("workflow", "start", "--local", flows + ":AddTwice",
                             "--input", '{"args": [1], "kwargs": {"times": 5}}', "--json")
-    assert code == 0 and json.loads(out) == {"status": "completed", "result": "6"}
+    assert code == 0 and json.loads(out) == {"status": "completed", "result": 6}  # not JSON text inside JSON
     code, out, err = swfkit("workflow", "start", "--local", flows + ":ReturnsNothing")
     assert (code, out) == (0, "null\n")
 

@@ -8,7 +8,7 @@ import sys
 from typing import Callable
 
 import pytest
-from session_processes import leftover_processes
+from session_processes import run_in_session
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
@@ -18,15 +18,6 @@ def run_example() -> Callable[..., subprocess.CompletedProcess]:
     """``run_example("arithmetic.py", "3")``: run it, assert it left no process behind, return the result."""
     def run(script: str, *args: str, timeout: float = 60, **env_vars: str) -> subprocess.CompletedProcess:
         env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""), **env_vars)
-        process = subprocess.Popen([sys.executable, str(REPO / "examples" / script), *args], cwd=REPO, env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-        try:
-            out, err = process.communicate(timeout=timeout)
-        finally:
-            if process.poll() is None:
-                os.killpg(process.pid, 9)
-                process.communicate()
-        if sys.platform.startswith("linux"):
-            assert leftover_processes(process.pid) == [], "%s left processes behind" % script
-        return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+        return run_in_session([sys.executable, str(REPO / "examples" / script), *args], cwd=REPO, env=env,
+                              timeout=timeout)
     return run

@@ -12,11 +12,14 @@ def test_region_and_public_endpoint_from_arguments() -> None:
     assert (swf.region, swf.endpoint_url) == ("eu-west-1", "https://swf.eu-west-1.amazonaws.com/")
 
 
-def test_aws_region_wins_over_aws_default_region(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_aws_default_region_wins_over_aws_region_as_in_botocore(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import botocore.session
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-north-1")
     monkeypatch.setenv("AWS_REGION", "ap-south-1")
+    assert Layer1().region == "eu-north-1" == botocore.session.Session().get_config_variable("region")
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
     assert Layer1().region == "ap-south-1"
-    monkeypatch.delenv("AWS_REGION")
-    assert Layer1().region == "us-east-1"  # AWS_DEFAULT_REGION from the test environment
 
 
 def test_endpoint_from_environment(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -29,14 +32,15 @@ def test_endpoint_from_environment(monkeypatch) -> None:  # type: ignore[no-unty
 
 def test_missing_region_names_what_to_set(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("AWS_DEFAULT_REGION")
-    with pytest.raises(ConfigurationError, match="AWS_REGION or AWS_DEFAULT_REGION"):
+    with pytest.raises(ConfigurationError, match=r"set AWS_DEFAULT_REGION \(or AWS_REGION\)") as caught:
         Layer1()
+    assert caught.value.setting == "region"
 
 
 def test_missing_credentials_names_what_to_set(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
-    swf = Layer1(region="us-east-1", endpoint_url="http://127.0.0.1:9")  # credentials: on first use
+    swf = Layer1(region="us-east-1", endpoint_url="http://swf.example.com:9")  # credentials: on first use
     with pytest.raises(ConfigurationError, match="AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"):
         swf.resolve_credentials()
     with pytest.raises(ConfigurationError, match="AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"):
@@ -172,3 +176,68 @@ def test_refreshable_credentials_are_followed() -> None:
     third = signer.sign("http://h/", {"Host": "h"}, b"{}")
     assert "Credential=AK3/" in third["Authorization"] and third["X-Amz-Security-Token"] == "t3"
     assert signer._auth is not auth
+
+
+def _no_aws_setup(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for name in ("AWS_DEFAULT_REGION", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                 "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SWF"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8777", "http://localhost:1", "http://[::1]:2"])
+def test_loopback_endpoint_needs_no_aws_configuration(monkeypatch, tmp_path, caplog, url) -> None:  # type: ignore[no-untyped-def]
+    _no_aws_setup(monkeypatch, tmp_path)
+    swf = Layer1(endpoint_url=url)
+    assert swf.region == "us-east-1"
+    with caplog.at_level("DEBUG", logger="swfkit.layer1.endpoints"):
+        credentials = swf.resolve_credentials()
+    assert credentials.access_key == "swfkit-local"
+    assert any("dummy" in record.getMessage() and record.levelname == "DEBUG" for record in caplog.records)
+
+
+def test_loopback_from_the_environment_and_real_settings_kept(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _no_aws_setup(monkeypatch, tmp_path)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SWF", "http://127.0.0.1:9")
+    assert Layer1().region == "us-east-1"
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-3")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "REALKEY")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "realsecret")
+    swf = Layer1()
+    assert swf.region == "eu-west-3"
+    assert swf.resolve_credentials().access_key == "REALKEY"
+
+
+def test_remote_endpoint_gets_no_dummies(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _no_aws_setup(monkeypatch, tmp_path)
+    with pytest.raises(ConfigurationError, match="no AWS region"):
+        Layer1(endpoint_url="http://swf.example.com:8000")
+    swf = Layer1(endpoint_url="http://swf.example.com:8000", region="us-east-1")
+    with pytest.raises(ConfigurationError, match="no AWS credentials") as caught:
+        swf.resolve_credentials()
+    assert caught.value.setting == "credentials"
+
+
+@pytest.mark.parametrize("url, region", [
+    ("https://swf.us-east-1.amazonaws.com", "us-east-1"),
+    ("https://swf.eu-west-1.amazonaws.com/", "eu-west-1"),
+    ("https://swf-fips.us-gov-west-1.amazonaws.com", "us-gov-west-1"),
+    ("https://swf.cn-north-1.amazonaws.com.cn", "cn-north-1"),
+])
+def test_region_inferred_from_an_aws_endpoint_host(monkeypatch, tmp_path, url, region) -> None:  # type: ignore[no-untyped-def]
+    _no_aws_setup(monkeypatch, tmp_path)
+    assert Layer1(endpoint_url=url).region == region
+    assert Layer1(endpoint_url=url, region="ap-south-1").region == "ap-south-1"  # an explicit region wins
+
+
+@pytest.mark.parametrize("url, why", [
+    ("127.0.0.1:8777", "must start with http:// or https://"),
+    ("http://", "names no host"),
+    ("http://127.0.0.1:port", "Port"),
+])
+def test_malformed_endpoint_says_so(url, why) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ConfigurationError, match="malformed") as caught:
+        Layer1(endpoint_url=url, region="us-east-1")
+    assert why in str(caught.value) and caught.value.setting == "endpoint_url"
