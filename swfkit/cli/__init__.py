@@ -79,9 +79,10 @@ def run_server(args: argparse.Namespace) -> int:
     """``swfkit server``: delegate to ``swfkit.server.command`` with the arguments after ``server``."""
     from swfkit.server import command
 
-    # The options every command accepts are accepted here too (and mean nothing to a server).
+    # The options every command accepts are accepted here too (and mean nothing to a server), but
+    # for --region, which the server's own option replaces (the region of unsigned requests).
     parser = argparse.ArgumentParser(prog="swfkit server", description=SERVER_DESCRIPTION,
-                                     parents=[_common_options()])
+                                     parents=[_common_options()], conflict_handler="resolve")
     command.add_arguments(parser)
     try:
         server_args = parser.parse_args(args.server_argv)

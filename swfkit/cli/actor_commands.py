@@ -191,7 +191,7 @@ def _build_worker(args: argparse.Namespace) -> Any:
     return worker
 
 
-def _check_endpoint(actor: Any) -> None:
+def check_endpoint(actor: Any) -> None:
     """One call before polling starts, so an endpoint that cannot be reached (after the client's
     short bounded retry) or an unknown domain is one line and exit 3 or 1 now, instead of a poll
     loop retrying forever. Once polling, failures are retried with backoff (an SWF blip must not
@@ -200,7 +200,7 @@ def _check_endpoint(actor: Any) -> None:
 
 
 def _run(actor: Any, kind: str, processes: Optional[int]) -> int:
-    _check_endpoint(actor)
+    check_endpoint(actor)
     if sys.stderr.isatty():  # tell a person at a terminal what runs; scripts get silence
         print("swfkit: %s %s polling %s/%s in %s (SIGTERM or Ctrl-C stops it)" % (
             kind, type(actor).__name__, actor.domain, actor.task_list,

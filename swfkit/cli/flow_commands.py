@@ -127,6 +127,7 @@ def flow_status(args: argparse.Namespace) -> int:
 def flow_actor(args: argparse.Namespace) -> int:
     """``swfkit flow decider|worker MODULE:FLOW``: poll in this process until SIGTERM/SIGINT."""
     from swfkit.actors import ensure_registered
+    from swfkit.cli.actor_commands import check_endpoint
     from swfkit.flows import flow_decider, flow_workers, program_for
 
     flow = _flow(args.flow)
@@ -146,6 +147,7 @@ def flow_actor(args: argparse.Namespace) -> int:
             raise UsageError("%s: its actions use several task lists (%s); pass --task-list to pick one"
                              % (args.flow, ", ".join(lists)))
         actor = flow_workers(flow, layer1, domain, task_lists=[task_list], log_dir=args.log_dir)[0]
+    check_endpoint(actor)
     if sys.stderr.isatty():
         print("swfkit: flow %s %s polling %s/%s (SIGTERM or Ctrl-C stops it)" % (
             flow.name, args.flow_action, domain, actor.task_list), file=sys.stderr, flush=True)

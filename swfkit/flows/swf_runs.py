@@ -15,7 +15,7 @@ import time
 from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 from swfkit.actors import Worker, ensure_registered
-from swfkit.exceptions import UnknownResourceFault, WorkflowExecutionAlreadyStartedFault
+from swfkit.exceptions import WorkflowExecutionAlreadyStartedFault
 from swfkit.flows.definition import Flow
 from swfkit.flows.flow_errors import FlowAlreadyRunning, FlowError
 from swfkit.flows.flow_names import workflow_id
@@ -60,13 +60,8 @@ class SWFRuns:
 
     # -- reading ------------------------------------------------------------------------------------
     def _latest_execution(self, ident: str) -> Optional[Dict[str, str]]:
+        """The latest run of ``ident``; an unknown domain raises (a mistyped domain is not "never run")."""
         window = {"oldestDate": 0}
-        try:
-            return self._find(ident, window)
-        except UnknownResourceFault:  # no such domain: nothing has run there
-            return None
-
-    def _find(self, ident: str, window: Dict[str, Any]) -> Optional[Dict[str, str]]:
         for operation in ("list_open_workflow_executions", "list_closed_workflow_executions"):
             answer = getattr(self.layer1, operation)(domain=self.domain, start_time_filter=window,
                                                      execution_filter={"workflowId": ident}, maximum_page_size=1)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import time
 from typing import Any, Iterator
 
 import pytest
@@ -55,8 +54,6 @@ def running(actor: Any, **run_options: Any) -> Iterator[threading.Thread]:
     finally:
         actor.stop()
         thread.join(60)
+        # stop() abandons the waiting long poll on a loopback endpoint; the server never hands a
+        # task to a poll whose connection is gone, so the next actors of a test get every task.
         assert not thread.is_alive(), "%s did not stop" % actor
-        # stop() abandons the waiting long poll on a loopback endpoint. Until the server stops
-        # handing tasks to polls whose connection is gone (issue 18), let those polls expire so
-        # the next actors of the same test get every task.
-        time.sleep(POLL_SECONDS)

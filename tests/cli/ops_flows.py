@@ -75,3 +75,9 @@ class SquareWorker(Worker):
         return json.dumps(json.loads(input) ** 2)
 
 
+
+
+from swfkit import flows  # noqa: E402  (a flow for the command tables of tests/cli/test_exit_codes.py)
+
+OPS_FLOW = flows.Flow("ops-flow", steps=[flows.Step("first", main=add_one),
+                                         flows.Step("second", main=double, depends_on=["first"])])

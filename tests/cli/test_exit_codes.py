@@ -2,6 +2,8 @@
 command (issue 13, item 8). Runs the command in this process against the embedded server."""
 from __future__ import annotations
 
+import os
+
 import argparse
 import re
 import socket
@@ -82,6 +84,21 @@ CALLS_SWF: Dict[Tuple[str, ...], List[str]] = {
     ("workflow", "terminate"): ["w1"],
     ("decider", "start"): ["swfkit.demo.fan_out:FanOutDecider"],
     ("worker", "start"): ["swfkit.demo.fan_out:SquareWorker"],
+    ("workflow", "tasks"): ["w1"],
+    ("workflow", "profile"): ["w1"],
+    ("workflow", "timeline"): ["w1", "--html", os.devnull],
+    ("workflow", "stuck"): [],
+    ("workflow", "restart"): ["w1"],
+    ("activity", "rerun"): ["w1", "--activity-id", "a1", "ops_flows"],
+    ("replay",): ["ops_flows:Flow", "w1"],
+    ("standalone",): ["ops_flows:Flow", "--input", "[1]"],
+    ("flow", "run"): ["ops_flows:OPS_FLOW", "2026120500"],
+    ("flow", "recover"): ["ops_flows:OPS_FLOW", "2026120500"],
+    ("flow", "run-one"): ["ops_flows:OPS_FLOW", "2026120500", "first"],
+    ("flow", "run-from"): ["ops_flows:OPS_FLOW", "2026120500", "first"],
+    ("flow", "status"): ["ops_flows:OPS_FLOW", "2026120500"],
+    ("flow", "decider"): ["ops_flows:OPS_FLOW"],
+    ("flow", "worker"): ["ops_flows:OPS_FLOW"],
 }
 # Commands that never call an SWF endpoint.
 NO_SWF = {("server",)}
@@ -113,7 +130,9 @@ def test_a_malformed_endpoint_is_2(swfkit: Run, command: Tuple[str, ...]) -> Non
 # SWF's refusals: an unknown domain (or execution) is 1 wherever it comes from (the demo and
 # domain register/list make or need no existing domain).
 REFUSED = {command: argv for command, argv in CALLS_SWF.items()
-           if command not in {("demo",), ("domain", "register"), ("domain", "list")}}
+           if command not in {("demo",), ("domain", "register"), ("domain", "list"), ("standalone",),
+                              ("flow", "run"), ("flow", "recover"), ("flow", "run-one"), ("flow", "run-from")}}
+# (standalone and the flow operations register the domain they run in, as the demo does)
 
 
 @pytest.mark.parametrize("command", sorted(REFUSED), ids=[" ".join(c) for c in sorted(REFUSED)])

@@ -37,5 +37,6 @@ def make_engine(request: Any) -> Iterator[Callable[..., Any]]:
     from swfkit.server import running
 
     with running(db=None, poll_timeout=0.5) as endpoint_url:
+        client(endpoint_url).register_domain(name=DOMAIN, workflow_execution_retention_period_in_days="1")
         yield lambda **options: flows.Engine(client(endpoint_url), DOMAIN, run_workers=True, timeout=90,
                                              worker_threads=options.pop("worker_threads", 3), **options)

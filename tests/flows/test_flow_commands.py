@@ -27,6 +27,9 @@ def swfkit(capsys, swf_endpoint, monkeypatch):
 
 def test_run_status_recover_run_one_from_the_command_line(swfkit, tmp_path) -> None:
     code, out, err = swfkit("flow", "status", FLOW, TP)
+    assert code == 1 and err.startswith("swfkit: not found: Unknown domain")  # a mistyped domain is no "not run"
+    assert swfkit("domain", "register")[0] == 0
+    code, out, err = swfkit("flow", "status", FLOW, TP)
     assert code == 0 and out.splitlines()[0] == "flow diamond %s: not_run" % TP
     d.FAILING.add("clean_users.work")
     code, out, err = swfkit("flow", "run", FLOW, TP, "--run-workers", "--context", '{"db": "w"}', "--log-dir",
