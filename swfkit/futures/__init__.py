@@ -25,6 +25,7 @@ Nothing else in swfkit imports this package.
 import logging
 
 from swfkit.exceptions import NonDeterministicWorkflowError
+from swfkit.futures.canvas import Chain, Group
 from swfkit.futures.futures_decider import FuturesDecider
 from swfkit.futures.definitions import (
     Activity,
@@ -57,8 +58,8 @@ logging.getLogger("swfkit.futures").addHandler(logging.NullHandler())
 
 __all__ = [
     "ALL", "ALL_COMPLETED", "FIRST_COMPLETED", "Activity", "ActivityFailed", "ActivityTimedOut",
-    "CancelledError", "ChildWorkflowFailed", "DoneAndNotDone", "Future", "FutureError", "FuturesDecider",
-    "JSON", "JSONSerializer", "LocalExecution", "LocalRunner", "LocalSignal", "NonDeterministicWorkflowError",
+    "CancelledError", "Chain", "ChildWorkflowFailed", "DoneAndNotDone", "Future", "FutureError", "FuturesDecider",
+    "Group", "JSON", "JSONSerializer", "LocalExecution", "LocalRunner", "LocalSignal", "NonDeterministicWorkflowError",
     "ReplayOutcome", "ScheduleFailed", "Serializer", "SignalFailed", "Workflow", "WorkflowDeadlock",
     "WorkflowDefinition", "WorkflowFailed", "WorkflowUsageError", "activities_in", "activity", "definition_of", "replay",
     "run_local", "signal_handler", "wait", "workflow",

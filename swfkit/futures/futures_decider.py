@@ -61,7 +61,9 @@ class FuturesDecider(Decider):
     def decide(self, task: DecisionTask) -> Decisions:
         """Replay the workflow on ``task.state`` and return its decisions."""
         cls = self.workflow_class(task.workflow_type)
-        outcome = replay(cls, task.state, workflow_id=task.workflow_id, run_id=task.run_id, **self.limits)
+        history = task.history
+        outcome = replay(cls, task.state, workflow_id=task.workflow_id, run_id=task.run_id,
+                         event_times=lambda event_id: history[event_id].event_timestamp, **self.limits)
         if outcome.error is not None:
             log.info("workflow %s run %s (%s) failed: %s", task.workflow_id, task.run_id, definition_of(cls).name,
                      outcome.reason)

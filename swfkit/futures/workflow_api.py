@@ -5,7 +5,9 @@ one local step); outside a replay there is no context and the methods say so.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
+import random
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable, Iterable, List, Mapping, Optional, Union
 
 from swfkit.futures.errors import WorkflowUsageError
 from swfkit.futures.future import Future
@@ -42,6 +44,40 @@ class Workflow:
         """
         ctx = self._swfkit_context
         return (ctx if ctx is not None else self._ctx).submit(target, args, kwargs)
+
+    def map(self, activity: Any, iterable: Iterable[Any], max_parallel: Optional[int] = None) -> List[Future]:
+        """``activity(item)`` for each item: the futures in order, at most ``max_parallel`` open at once.
+
+        Raises:
+            WorkflowUsageError: ``activity`` is not an ``@activity``.
+            ValidationError: a bad ``max_parallel`` or argument.
+        """
+        return self._ctx.map(activity, ((item,) for item in iterable), max_parallel, "map")
+
+    def starmap(self, activity: Any, iterable: Iterable[Iterable[Any]], max_parallel: Optional[int] = None) -> List[Future]:
+        """``activity(*args)`` for each ``args`` of ``iterable``; as ``map``."""
+        return self._ctx.map(activity, (tuple(args) for args in iterable), max_parallel, "starmap")
+
+    def patched(self, change_id: str) -> bool:
+        """True where this execution reaches this point under the new code (recorded once as a
+        marker), False where it passed here before the change: branch on it to change running code."""
+        return self._ctx.recorded.patched(change_id)
+
+    def deprecate_patch(self, change_id: str) -> None:
+        """Replace ``patched(change_id)`` once no running execution takes the old path."""
+        self._ctx.recorded.deprecate_patch(change_id)
+
+    def side_effect(self, fn: Callable[[], Any]) -> Any:
+        """Run ``fn()`` once, record its serialized result in a marker, return the recorded value on replays."""
+        return self._ctx.recorded.side_effect(fn)
+
+    def now(self) -> datetime:
+        """Deterministic workflow time: when the decision the code is at started (aware UTC)."""
+        return self._ctx.recorded.now()
+
+    def random(self) -> random.Random:
+        """A ``random.Random`` seeded from this run: the same numbers on every replay."""
+        return self._ctx.recorded.random()
 
     def timer(self, seconds: Union[int, float]) -> Future:
         """Start a timer (whole seconds, rounded up); its future succeeds with None when it fires."""
