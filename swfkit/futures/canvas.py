@@ -191,7 +191,7 @@ def map_futures(ctx: Any, act: Any, arguments: Iterable[Tuple[Any, ...]], max_pa
     ctx.check_usable(where)
     ctx.canvas_seq += 1
     prefix = "m%d" % ctx.canvas_seq
-    members = [(act, tuple(args)) for args in arguments]
+    members = [(act, *args) for args in arguments]
     started = _run_members(ctx, [(m, ()) for m in members], prefix, max_parallel)
     waiting = [Future(ctx, "activity", ids.activity_id_at("%s.%d" % (prefix, index), act.name))
                for index in range(len(started) + 1, len(members) + 1)]

@@ -1,11 +1,13 @@
 """Lifecycle hooks: ``on_completed(result)``, ``on_failure(error)``, ``on_canceled()`` on a workflow class.
 
-A hook runs when the replay reaches the close: after ``run`` returned (or failed), or when a
-cancel request cancels the execution. It may submit clean-up activities; the close decision is
-held back until every one of them has finished (the hook is then replayed like ``run``, its
-activities resolving from the history), so the close goes out once, last. Its activities take
-ids of their own (``hook.2-notify``: the hook's second submission), apart from ``run``'s numbering. A hook that raises fails
-the execution with its own error. Hooks may not start timers or child workflows.
+A hook is called once, in the decision where the replay first reaches the close: after ``run``
+returned (or failed), or when a cancel request cancels the execution. It may submit clean-up
+activities: they are scheduled in that decision, and the close decision is held back until every
+one of them has closed (later decisions see them in the history and do not call the hook again),
+so the close goes out last. A hook therefore cannot use its activities' results (``result()`` in a
+hook simply ends it), and its activities are not retried. They take ids of their own
+(``hook.2-notify``: the hook's second submission), apart from ``run``'s numbering. A hook that
+raises fails the execution with its own error. Hooks may not start timers or child workflows.
 """
 from __future__ import annotations
 
@@ -23,10 +25,13 @@ from swfkit.futures.errors import (
 )
 from swfkit.futures.future import PENDING
 
-__all__ = ["HOOKS", "run_hook"]
+__all__ = ["HOOKS", "HOOK_PREFIX", "run_hook"]
 
 #: Close status -> the hook called for it.
 HOOKS = {"completed": "on_completed", "failed": "on_failure", "canceled": "on_canceled"}
+
+#: Activity ids of what hooks submit start with this (``hook.2-notify``).
+HOOK_PREFIX = "hook."
 
 Outcome = Tuple[Optional[Decision], Dict[str, Any]]
 
@@ -51,15 +56,16 @@ def run_hook(ctx: Any, close: Optional[Decision], outcome: Dict[str, Any], value
     hook = getattr(ctx.instance, HOOKS.get(status, ""), None) if close is not None else None
     if hook is None:
         return close, outcome
+    earlier = [activity_id for activity_id in ctx.state.activity_rows if activity_id.startswith(HOOK_PREFIX)]
+    if earlier:  # the hook ran in an earlier decision: wait for its clean-ups, then close
+        ctx.claim_activities(earlier)
+        return (None, {}) if any(ctx.state.is_activity_open(a) for a in earlier) else (close, outcome)
     ctx.closed = False
     ctx.hook_futures = []
     try:
         hook(*_argument(status, value, outcome))
-        pending = [f for f in ctx.hook_futures if f._status is PENDING]
-        if pending:
-            ctx.block(pending[0])
     except ExecutionBlocked:
-        return None, {}
+        pass  # it waits for a clean-up: the close does too
     except NonDeterministicWorkflowError:
         raise
     except (ContinueAsNewRequested, FailRequested, Exception) as exc:
@@ -71,5 +77,7 @@ def run_hook(ctx: Any, close: Optional[Decision], outcome: Dict[str, Any], value
             {"status": "failed", "reason": reason, "details": details, "error": exc}
     finally:
         ctx.closed = True
-        ctx.hook_futures = None
+        futures, ctx.hook_futures = ctx.hook_futures, None
+    if any(f._status is PENDING for f in futures):
+        return None, {}
     return close, outcome

@@ -171,8 +171,8 @@ class ReplayContext(Requests):
         finally:
             if paused:
                 gc.enable()
-        self._check_all_claimed()
         close, outcome = run_hook(self, close, outcome, self.value)
+        self._check_all_claimed()
         if close is None:
             close, outcome = self._continue_if_long(outcome)
         decisions = self.buffer.finish(close, self.current, ids.wake_timer_id(self.current))

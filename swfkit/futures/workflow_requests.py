@@ -82,6 +82,10 @@ class Requests:
     def check_usable(self, where: str) -> None:  # pragma: no cover - ReplayContext overrides
         raise NotImplementedError
 
+    def claim_activities(self, activity_ids: Any) -> None:
+        """Mark history activities as asked for (lifecycle hooks' clean-ups, not replayed)."""
+        self._claimed_activities.update(activity_ids)
+
     def map(self, act: Any, arguments: Any, max_parallel: Optional[int], where: str) -> List[Future]:
         return map_futures(self, act, arguments, max_parallel, where)
 
