@@ -19,6 +19,7 @@ ALLOWED = {
     "server": {"exceptions", "spec"},
     "actors": {"layer1", "history", "decisions", "models", "exceptions", "spec"},
     "futures": {"actors", "layer1", "history", "decisions", "models", "exceptions", "spec"},
+    "testing": {"server", "layer1", "exceptions", "spec"},
     "cli": {"demo", "actors", "server", "layer1", "history", "decisions", "models", "exceptions", "spec"},
     "demo": {"actors", "server", "layer1", "history", "decisions", "models", "exceptions", "spec"},
     "__main__": {"cli"},
