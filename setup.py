@@ -26,7 +26,7 @@ setup(
         ],
     },
     entry_points={"console_scripts": ["swfkit=swfkit.cli:main"],
-                  "pytest11": ["swfkit = swfkit.testing.plugin"]},
+                  "pytest11": ["swfkit.testing.plugin = swfkit.testing.plugin"]},
     classifiers=[
         "Programming Language :: Python :: 3",
         "Typing :: Typed",

@@ -18,4 +18,4 @@ def test_the_sample_project_passes_its_tests_with_the_plugin(tmp_path: pathlib.P
 
 def test_setup_declares_the_pytest11_entry_point() -> None:
     text = (REPO / "setup.py").read_text()
-    assert '"pytest11": ["swfkit = swfkit.testing.plugin"]' in text
+    assert '"pytest11": ["swfkit.testing.plugin = swfkit.testing.plugin"]' in text
