@@ -22,6 +22,7 @@ from swfkit.futures import ids
 from swfkit.futures.definitions import Activity
 from swfkit.futures.errors import WorkflowUsageError
 from swfkit.futures.future import PENDING, SUCCEEDED, Future
+from swfkit.spec.limits import MAX_NAME_LENGTH
 
 __all__ = ["Chain", "Group", "submit_canvas", "map_futures"]
 
@@ -178,26 +179,41 @@ def submit_canvas(ctx: Any, canvas: Union[Chain, Group]) -> Future:
     return _chain(ctx, canvas, prefix, ()) if isinstance(canvas, Chain) else _group(ctx, canvas, prefix, ())
 
 
-def map_futures(ctx: Any, act: Any, arguments: Iterable[Tuple[Any, ...]], max_parallel: Optional[int],
-                where: str) -> List[Future]:
-    """``self.map``/``self.starmap``: one future per argument tuple, in order.
+def map_futures(ctx: Any, act: Any, items: Iterable[Any], max_parallel: Optional[int], where: str,
+                star: bool = False) -> List[Future]:
+    """``self.map``/``self.starmap``: one future per item (``star``: per argument tuple), in order.
 
     Members beyond the ``max_parallel`` window are not scheduled yet: their futures stay pending
-    (``result()`` ends the decision) until a later decision has a free slot for them.
+    (``result()`` ends the decision) until a later decision has a free slot for them. (The loop is
+    written out, not built on ``_run_members``: it runs over every item on every replay.)
     """
     if not isinstance(act, Activity):
         raise WorkflowUsageError("%s: %r is not an @activity function" % (where, act))
     _check_parallel(where, max_parallel)
     ctx.check_usable(where)
     ctx.canvas_seq += 1
-    prefix = "m%d" % ctx.canvas_seq
-    members = [(act, *args) for args in arguments]
-    started = _run_members(ctx, [(m, ()) for m in members], prefix, max_parallel)
-    waiting = [Future(ctx, "activity", ids.activity_id_at("%s.%d" % (prefix, index), act.name))
-               for index in range(len(started) + 1, len(members) + 1)]
-    for future in waiting:
+    prefix, suffix = "m%d." % ctx.canvas_seq, "-" + act.name
+    fit = len(prefix) + len(suffix) + 12 > MAX_NAME_LENGTH
+    submit = ctx.submit_activity
+    futures: List[Future] = []
+    open_count, index = 0, 0
+    iterator = iter(items)
+    for item in iterator:
+        index += 1
+        activity_id = ids.activity_id_at(prefix + str(index), act.name) if fit else prefix + str(index) + suffix
+        future = submit(act, tuple(item) if star else (item,), {}, activity_id)
+        futures.append(future)
+        if future._status is PENDING:
+            open_count += 1
+            if max_parallel is not None and open_count >= max_parallel:
+                break
+    for _ in iterator:  # the rest wait for a slot
+        index += 1
+        activity_id = ids.activity_id_at(prefix + str(index), act.name) if fit else prefix + str(index) + suffix
+        future = Future(ctx, "activity", activity_id)
         future._canceller = _never_started
-    return started + waiting
+        futures.append(future)
+    return futures
 
 
 def _never_started(future: Future) -> bool:

@@ -52,11 +52,11 @@ class Workflow:
             WorkflowUsageError: ``activity`` is not an ``@activity``.
             ValidationError: a bad ``max_parallel`` or argument.
         """
-        return self._ctx.map(activity, ((item,) for item in iterable), max_parallel, "map")
+        return self._ctx.map(activity, iterable, max_parallel, "map")
 
     def starmap(self, activity: Any, iterable: Iterable[Iterable[Any]], max_parallel: Optional[int] = None) -> List[Future]:
         """``activity(*args)`` for each ``args`` of ``iterable``; as ``map``."""
-        return self._ctx.map(activity, (tuple(args) for args in iterable), max_parallel, "starmap")
+        return self._ctx.map(activity, iterable, max_parallel, "starmap", star=True)
 
     def patched(self, change_id: str) -> bool:
         """True where this execution reaches this point under the new code (recorded once as a

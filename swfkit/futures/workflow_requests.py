@@ -86,8 +86,8 @@ class Requests:
         """Mark history activities as asked for (lifecycle hooks' clean-ups, not replayed)."""
         self._claimed_activities.update(activity_ids)
 
-    def map(self, act: Any, arguments: Any, max_parallel: Optional[int], where: str) -> List[Future]:
-        return map_futures(self, act, arguments, max_parallel, where)
+    def map(self, act: Any, items: Any, max_parallel: Optional[int], where: str, star: bool = False) -> List[Future]:
+        return map_futures(self, act, items, max_parallel, where, star)
 
     # -- activities -------------------------------------------------------------------------------------
     def submit(self, target: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Future:
