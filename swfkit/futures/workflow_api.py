@@ -2,18 +2,20 @@
 
 Each method hands the request to the replay context bound to the instance for one decision (or
 one local step); outside a replay there is no context and the methods say so.
+
+This module imports nothing above it: the replay context is typed loosely (``Any``), and the
+CLI's hooks (``swfkit_decider``, ``swfkit_run_local``) are set on ``Workflow`` by the package's
+``__init__``, which sits above ``futures_decider`` and ``local``. So ``definitions`` (which needs
+``Workflow``) and the modules that need ``definitions`` form no import circle.
 """
 from __future__ import annotations
 
 import random
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, Iterable, List, Mapping, Optional, Union
+from typing import Any, Callable, ClassVar, Iterable, List, Mapping, Optional, Union
 
 from swfkit.futures.errors import WorkflowUsageError
 from swfkit.futures.future import Future
-
-if TYPE_CHECKING:  # replay imports this module
-    from swfkit.futures.replay import ReplayContext
 
 __all__ = ["Workflow"]
 
@@ -21,14 +23,20 @@ __all__ = ["Workflow"]
 class Workflow:
     """Base of workflow classes (optional: ``@workflow`` adds it). Implement ``run``."""
 
-    _swfkit_context: Optional[ReplayContext] = None
+    _swfkit_context: Optional[Any] = None  # the ReplayContext of the current replay
+    #: ``cls.swfkit_decider(layer1, domain=..., task_list=None, identity=None)``: a ``FuturesDecider``
+    #: for this workflow (the CLI's ``swfkit decider start module:Name``); set by ``swfkit.futures``.
+    swfkit_decider: ClassVar[Callable[..., Any]]
+    #: ``cls.swfkit_run_local(input_json)``: run in-process from a wire input, return the wire
+    #: result (``swfkit workflow start --local``); set by ``swfkit.futures``.
+    swfkit_run_local: ClassVar[Callable[..., Any]]
 
     def run(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover - overridden
         """The workflow: its return value completes the execution, an exception fails it."""
         raise NotImplementedError("%s must implement run(self, ...)" % type(self).__name__)
 
     @property
-    def _ctx(self) -> ReplayContext:
+    def _ctx(self) -> Any:
         ctx = self._swfkit_context
         if ctx is None:
             raise WorkflowUsageError("%s: the workflow API works only while the workflow is replayed by a "
@@ -121,22 +129,3 @@ class Workflow:
     def cancel_requested(self) -> bool:
         """Whether someone asked SWF to cancel this execution (see ``@workflow(handles_cancel=...)``)."""
         return self._ctx.cancel_requested
-
-    @classmethod
-    def swfkit_decider(cls, layer1: Any, *, domain: str, task_list: Optional[str] = None,
-                       identity: Optional[str] = None) -> Any:
-        """A ``FuturesDecider`` for this workflow (the CLI's ``swfkit decider start module:Name``)."""
-        from swfkit.futures.futures_decider import FuturesDecider
-
-        return FuturesDecider(layer1, [cls], domain=domain, task_list=task_list, identity=identity)
-
-    @classmethod
-    def swfkit_run_local(cls, input_json: Optional[str] = None) -> Optional[str]:
-        """Run in-process from a wire input; the wire result (``swfkit workflow start --local``).
-
-        Raises:
-            WorkflowFailed: the workflow failed.
-        """
-        from swfkit.futures.local import run_local_wire
-
-        return run_local_wire(cls, input_json)
