@@ -171,9 +171,10 @@ class ReplayContext(Requests):
         finally:
             if paused:
                 gc.enable()
+        waiting = close is None  # run itself waits (a hook waiting for its clean-ups is no safe point)
         close, outcome = run_hook(self, close, outcome, self.value)
         self._check_all_claimed()
-        if close is None:
+        if waiting:
             close, outcome = self._continue_if_long(outcome)
         decisions = self.buffer.finish(close, self.current, ids.wake_timer_id(self.current))
         if close is None or not decisions or decisions[-1] is not close:

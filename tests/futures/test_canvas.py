@@ -67,6 +67,12 @@ class TreeWorkflow:
                 "lenient_group": lenient_group.result()}
 
 
+@futures.workflow(name="canvas_window", task_list="canvas-decisions")
+class WindowWorkflow:
+    def run(self, n: int, max_parallel: int) -> int:
+        return sum(f.result() for f in self.map(sq, range(n), max_parallel=max_parallel))
+
+
 def open_activity_peak(events: List[Dict[str, Any]]) -> int:
     """The most activities open at once, read from the history."""
     open_now, peak = 0, 0
@@ -85,7 +91,9 @@ def test_map_keeps_at_most_max_parallel_open_locally() -> None:
     assert done.status == "completed"
     assert futures.JSON.loads(done.result)["squares"] == [i * i for i in range(1000)]
     # run_local runs each decision's activities at once; the window still shows in the history
-    assert open_activity_peak(done.runs[0]) == 10 + 3
+    assert open_activity_peak(done.runs[0]) == 10 + 3  # the map's 10 and the starmap's 3
+    done = futures.LocalRunner().run(WindowWorkflow, "[1000, 10]")
+    assert done.status == "completed" and open_activity_peak(done.runs[0]) == 10
 
 
 def test_map_ids_come_from_the_canvas_number() -> None:
@@ -98,6 +106,13 @@ def test_chain_and_group_locally() -> None:
     assert futures.run_local(TreeWorkflow) == {
         "chain": 4, "group": [2, 9, 9], "nested": 5, "strict": "RuntimeError", "lenient": None,
         "lenient_group": [2, None]}
+
+
+def test_a_window_of_10_over_1000_items_on_the_server(swf_endpoint: str) -> None:
+    close, runs = run_on_endpoint(swf_endpoint, WindowWorkflow, 1000, 10, activities=[sq], worker_threads=4,
+                                  timeout=300)
+    assert result_of(close) == sum(i * i for i in range(1000))
+    assert open_activity_peak(runs[0]) == 10  # read from the history: never more than 10 open at once
 
 
 def test_map_and_tree_on_the_server(swf_endpoint: str) -> None:

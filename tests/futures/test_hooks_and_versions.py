@@ -163,6 +163,12 @@ def test_patched_keeps_old_executions_on_the_old_path() -> None:
         replay_prefix(old, 3, Unpatched)
 
 
+def test_patched_on_the_server(swf_endpoint: str) -> None:
+    close, runs = run_on_endpoint(swf_endpoint, Patched, activities=[step, plus_ten])
+    assert result_of(close) == 12
+    assert [attributes(e)["details"] for e in runs[0] if e["eventType"] == "MarkerRecorded"] == ["plus-ten"]
+
+
 def test_patched_records_a_marker_and_deprecate_patch_replays_it() -> None:
     new = futures.LocalRunner().run(Patched, "[]").runs[0]
     markers = [attributes(e) for e in new if e["eventType"] == "MarkerRecorded"]
@@ -225,3 +231,32 @@ def test_side_effect_now_and_random_on_the_server(swf_endpoint: str) -> None:
     close, _ = run_on_endpoint(swf_endpoint, EffectsShort, activities=[step])
     result = result_of(close)
     assert len(SIDE_EFFECT_CALLS) == 1 and result["later"] is True and result["close"] is True
+
+
+@futures.workflow(name="hooked_loop", task_list="hooks-decisions", continue_as_new_after=20)
+class HookedLoop:
+    def __init__(self) -> None:
+        self.i = 0
+
+    def run(self, n: int) -> int:
+        while self.i < n:
+            self.submit(step, self.i).result()
+            self.i += 1
+        return self.i
+
+    def checkpoint(self) -> int:
+        return self.i
+
+    def restore(self, state: int) -> None:
+        self.i = state
+
+    def on_completed(self, result: int) -> None:
+        self.submit(cleanup, "loop")
+
+
+def test_a_hook_waiting_for_its_cleanup_is_not_taken_for_a_continue_as_new_point() -> None:
+    done = futures.LocalRunner().run(HookedLoop, "[12]")
+    assert done.status == "completed" and done.result == "12"
+    last = activity_ids(done.runs[-1])
+    assert last[-1] == "hook.1-cleanup" and len(last) > 1  # in the run that finished the loop
+    assert len(done.runs[-1]) > 20  # past the threshold when the hook waited
