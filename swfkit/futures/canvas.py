@@ -108,7 +108,8 @@ def _start(ctx: Any, member: Any, path: str, extra: Tuple[Any, ...]) -> Future:
         act, args = member[0], member[1:] + extra
     else:
         act, args = member, extra
-    return ctx.submit_activity(act, args, {}, ids.activity_id_at(path, act.name))
+    future: Future = ctx.submit_activity(act, args, {}, ids.activity_id_at(path, act.name))
+    return future
 
 
 def _chain(ctx: Any, chain: Chain, path: str, extra: Tuple[Any, ...]) -> Future:

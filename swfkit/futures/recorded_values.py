@@ -108,7 +108,7 @@ class RecordedValues:
             when = datetime.fromtimestamp(when, timezone.utc)
         if when is None:
             raise ValidationError("now", "history", "the history holds no event time")
-        return when  # type: ignore[no-any-return]
+        return when
 
     def random(self) -> random_module.Random:
         """A generator seeded from this run: the same numbers on every replay."""

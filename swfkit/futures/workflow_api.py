@@ -3,7 +3,7 @@
 Each method hands the request to the replay context bound to the instance for one decision (or
 one local step); outside a replay there is no context and the methods say so.
 
-This module imports nothing above it: the replay context is typed loosely (``Any``), and the
+This module imports nothing above it: the replay context is typed by a protocol, and the
 CLI's hooks (``swfkit_decider``, ``swfkit_run_local``) are set on ``Workflow`` by the package's
 ``__init__``, which sits above ``futures_decider`` and ``local``. So ``definitions`` (which needs
 ``Workflow``) and the modules that need ``definitions`` form no import circle.
@@ -12,18 +12,47 @@ from __future__ import annotations
 
 import random
 from datetime import datetime
-from typing import Any, Callable, ClassVar, Iterable, List, Mapping, Optional, Union
+from typing import Any, Callable, ClassVar, Dict, Iterable, List, Mapping, Optional, Protocol, Tuple, Union
 
 from swfkit.futures.errors import WorkflowUsageError
 from swfkit.futures.future import Future
+from swfkit.futures.recorded_values import RecordedValues
 
 __all__ = ["Workflow"]
+
+
+class ReplayAPI(Protocol):
+    """What ``Workflow`` needs of the replay context (``replay.ReplayContext`` provides it)."""
+
+    workflow_id: str
+    run_id: str
+    recorded: RecordedValues
+
+    @property
+    def cancel_requested(self) -> bool: ...  # pragma: no cover - protocol
+
+    def submit(self, target: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Future: ...  # pragma: no cover
+
+    def map(self, act: Any, items: Any, max_parallel: Optional[int], where: str,
+            star: bool = False) -> List[Future]: ...  # pragma: no cover
+
+    def timer(self, seconds: Any) -> Future: ...  # pragma: no cover
+
+    def wait_signal(self, name: str) -> Future: ...  # pragma: no cover
+
+    def signal(self, execution: Any, name: str, input: Any) -> Future: ...  # pragma: no cover
+
+    def record_marker(self, name: str, details: Any) -> None: ...  # pragma: no cover
+
+    def continue_as_new(self, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> None: ...  # pragma: no cover
+
+    def fail(self, reason: str, details: Optional[str]) -> None: ...  # pragma: no cover
 
 
 class Workflow:
     """Base of workflow classes (optional: ``@workflow`` adds it). Implement ``run``."""
 
-    _swfkit_context: Optional[Any] = None  # the ReplayContext of the current replay
+    _swfkit_context: Optional[ReplayAPI] = None  # the ReplayContext of the current replay
     #: ``cls.swfkit_decider(layer1, domain=..., task_list=None, identity=None)``: a ``FuturesDecider``
     #: for this workflow (the CLI's ``swfkit decider start module:Name``); set by ``swfkit.futures``.
     swfkit_decider: ClassVar[Callable[..., Any]]
@@ -36,7 +65,7 @@ class Workflow:
         raise NotImplementedError("%s must implement run(self, ...)" % type(self).__name__)
 
     @property
-    def _ctx(self) -> Any:
+    def _ctx(self) -> ReplayAPI:
         ctx = self._swfkit_context
         if ctx is None:
             raise WorkflowUsageError("%s: the workflow API works only while the workflow is replayed by a "

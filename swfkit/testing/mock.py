@@ -38,7 +38,7 @@ _CLEARED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECU
 def _forget_boto3_session() -> None:
     boto3 = sys.modules.get("boto3")  # never imported here: only if the code under test uses it
     if boto3 is not None:
-        boto3.DEFAULT_SESSION = None
+        setattr(boto3, "DEFAULT_SESSION", None)
 
 
 def point_environment_at(server: SWFTestServer, environ: Any = os.environ) -> Dict[str, Optional[str]]:

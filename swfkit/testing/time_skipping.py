@@ -36,7 +36,7 @@ class SkippingClock(ManualClock):
         """Fire due timeouts with ``fire_due`` after each ``advance`` (``SWFServer.fire_due_timeouts``)."""
         self._fire = fire_due
 
-    def advance(self, seconds: Duration) -> None:  # type: ignore[override]  # also takes a timedelta
+    def advance(self, seconds: Duration) -> None:  # also takes a timedelta
         """Move time forward and fire every timer and timeout due by the new time before returning.
 
         Args:
