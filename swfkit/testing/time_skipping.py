@@ -53,6 +53,6 @@ class SkippingClock(ManualClock):
         if self._fire is not None:
             self._fire()
 
-    def datetime(self) -> datetime:
+    def as_datetime(self) -> datetime:
         """The clock's time as an aware UTC ``datetime``."""
         return datetime.fromtimestamp(self.now(), timezone.utc)

@@ -27,6 +27,7 @@ def test_swf_server_gives_endpoint_client_and_clock(swf_server: Any) -> None:
     before = swf_server.clock.now()
     swf_server.clock.advance(timedelta(hours=2))
     assert swf_server.clock.now() == before + 7200
+    assert swf_server.clock.as_datetime().timestamp() == before + 7200
     with pytest.raises(ValidationError, match="seconds"):
         swf_server.clock.advance(timedelta(seconds=-1))
 
