@@ -130,3 +130,20 @@ def test_bad_members_and_max_parallel_are_refused() -> None:
         futures.Group(inc, max_parallel=0)
     with pytest.raises(ValidationError, match="only an activity takes arguments"):
         futures.Group((futures.Chain(inc), 1))
+
+
+@futures.workflow(name="canvas_window_changed", task_list="canvas-decisions")
+class WindowChanged:
+    def run(self, n: int, max_parallel: int) -> int:
+        return sum(f.result() for f in self.map(inc, range(n), max_parallel=max_parallel))
+
+
+def test_the_determinism_guard_covers_map_members() -> None:
+    from swfkit.history import ExecutionState
+
+    events = futures.LocalRunner().run(WindowWorkflow, "[30, 5]").runs[0]
+    starts = [i for i, e in enumerate(events) if e["eventType"] == "DecisionTaskStarted"]
+    state = ExecutionState().apply_all(events[: starts[3] + 1])
+    assert futures.replay(WindowWorkflow, state, workflow_id="w", run_id="r").status == "blocked"
+    with pytest.raises(futures.NonDeterministicWorkflowError, match="m1.1-sq"):
+        futures.replay(WindowChanged, state, workflow_id="w", run_id="r")
