@@ -25,7 +25,8 @@ setup(
             "moto[server]>=5.0",
         ],
     },
-    entry_points={"console_scripts": ["swfkit=swfkit.cli:main"]},
+    entry_points={"console_scripts": ["swfkit=swfkit.cli:main"],
+                  "pytest11": ["swfkit.testing.plugin = swfkit.testing.plugin"]},
     classifiers=[
         "Programming Language :: Python :: 3",
         "Typing :: Typed",

@@ -20,6 +20,7 @@ ALLOWED = {
     "payloads": {"layer1", "exceptions", "spec"},
     "actors": {"payloads", "layer1", "history", "decisions", "models", "exceptions", "spec"},
     "futures": {"payloads", "actors", "layer1", "history", "decisions", "models", "exceptions", "spec"},
+    "testing": {"server", "layer1", "exceptions", "spec"},
     "flows": {"futures", "payloads", "actors", "layer1", "history", "decisions", "models", "exceptions", "spec"},
     "cli": {"flows", "payloads", "demo", "actors", "server", "layer1", "history", "decisions", "models", "exceptions",
             "spec"},

@@ -25,7 +25,8 @@ Nothing else in swfkit imports this package.
 import logging
 
 from swfkit.exceptions import NonDeterministicWorkflowError
-from swfkit.futures.futures_decider import FuturesDecider
+from swfkit.futures.canvas import Chain, Group
+from swfkit.futures.futures_decider import FuturesDecider, decider_for
 from swfkit.futures.definitions import (
     Activity,
     WorkflowDefinition,
@@ -48,18 +49,24 @@ from swfkit.futures.errors import (
     WorkflowUsageError,
 )
 from swfkit.futures.future import ALL, ALL_COMPLETED, FIRST_COMPLETED, DoneAndNotDone, Future, wait
-from swfkit.futures.local import LocalExecution, LocalRunner, LocalSignal, run_local
+from swfkit.futures.local import LocalExecution, LocalRunner, LocalSignal, run_local, run_local_wire
 from swfkit.futures.replay import ReplayOutcome, replay
-from swfkit.futures.replayer import Divergence, ReplayReport, assert_replays, load_history, replay_history
+from swfkit.futures.replayer import Divergence, ReplayReport, assert_replays, load_history, replay_for, replay_history
 from swfkit.futures.serializers import JSON, JSONSerializer, Serializer
 from swfkit.futures.workflow_api import Workflow
 
 logging.getLogger("swfkit.futures").addHandler(logging.NullHandler())
 
+# The CLI's hooks on every workflow class, set here, above both implementations, so that
+# workflow_api (which definitions needs) imports neither: no import circle in the package.
+Workflow.swfkit_decider = classmethod(decider_for)  # type: ignore[assignment]
+Workflow.swfkit_run_local = classmethod(run_local_wire)  # type: ignore[assignment]
+Workflow.swfkit_replay = classmethod(replay_for)  # type: ignore[assignment]
+
 __all__ = [
     "ALL", "ALL_COMPLETED", "FIRST_COMPLETED", "Activity", "ActivityFailed", "ActivityTimedOut",
-    "CancelledError", "ChildWorkflowFailed", "DoneAndNotDone", "Future", "FutureError", "FuturesDecider",
-    "JSON", "JSONSerializer", "LocalExecution", "LocalRunner", "LocalSignal", "NonDeterministicWorkflowError",
+    "CancelledError", "Chain", "ChildWorkflowFailed", "DoneAndNotDone", "Future", "FutureError", "FuturesDecider",
+    "Group", "JSON", "JSONSerializer", "LocalExecution", "LocalRunner", "LocalSignal", "NonDeterministicWorkflowError",
     "ReplayOutcome", "ScheduleFailed", "Serializer", "SignalFailed", "Workflow", "WorkflowDeadlock",
     "WorkflowDefinition", "WorkflowFailed", "WorkflowUsageError", "activities_in", "activity", "definition_of", "replay",
     "run_local", "signal_handler", "wait", "workflow",

@@ -18,7 +18,7 @@ from swfkit.decisions.rules import check_shape
 from swfkit.exceptions import ValidationError
 from swfkit.futures.serializers import JSON, decode_args, encode_value
 from swfkit.futures.workflow_api import Workflow
-from swfkit.spec.limits import MAX_DATA_LENGTH
+from swfkit.spec.limits import MAX_DATA_LENGTH, MAX_HISTORY_EVENTS
 
 __all__ = ["Activity", "activity", "workflow", "signal_handler", "WorkflowDefinition", "WORKFLOWS",
            "definition_of", "activities_in"]
@@ -152,6 +152,7 @@ class WorkflowDefinition:
     serializer: Any
     signal_handlers: Dict[str, str]  # signal name -> method name
     handles_cancel: bool
+    continue_as_new_after: Optional[int] = None  # events; used with checkpoint()/restore(state)
 
     @property
     def name(self) -> str:
@@ -181,7 +182,7 @@ def workflow(name: Optional[str] = None, version: str = "1", *, task_list: Optio
              activity_task_list: Optional[str] = None, execution_start_to_close_timeout: Timeout = 3600,
              task_start_to_close_timeout: Timeout = 30, child_policy: str = "TERMINATE",
              serializer: Any = None, description: Optional[str] = None,
-             handles_cancel: bool = False) -> Callable[[C], C]:
+             handles_cancel: bool = False, continue_as_new_after: Optional[int] = 10_000) -> Callable[[C], C]:
     """Describe a class with ``run(self, *args, **kwargs)`` as an SWF workflow type.
 
     Args:
@@ -192,11 +193,17 @@ def workflow(name: Optional[str] = None, version: str = "1", *, task_list: Optio
             child starts and continue-as-new, and registered as the type's defaults.
         handles_cancel: if False (default), a cancel request cancels the execution at the next
             decision; if True, ``run`` reads ``self.cancel_requested`` and decides itself.
+        continue_as_new_after: for a class with ``checkpoint()``/``restore(state)``, the history
+            length (events) past which a waiting run continues as new by itself (None: never).
 
     The class gains the ``Workflow`` methods unless it already subclasses ``Workflow``.
     """
     if isinstance(name, type):  # bare @workflow
         return workflow()(name)
+    if continue_as_new_after is not None and (isinstance(continue_as_new_after, bool) or not isinstance(
+            continue_as_new_after, int) or not 10 <= continue_as_new_after <= MAX_HISTORY_EVENTS - 5_000):
+        raise ValidationError("workflow", "continue_as_new_after", "must be events in 10..%d or None, got %r"
+                              % (MAX_HISTORY_EVENTS - 5_000, continue_as_new_after))
 
     def decorate(cls: C) -> C:
         if not isinstance(cls, type) or not callable(getattr(cls, "run", None)):
@@ -221,7 +228,7 @@ def workflow(name: Optional[str] = None, version: str = "1", *, task_list: Optio
             execution_start_to_close_timeout=execution_start_to_close_timeout,
             task_start_to_close_timeout=task_start_to_close_timeout, child_policy=child_policy)
         cls.swfkit_definition = WorkflowDefinition(registration, activity_task_list, serializer or JSON,  # type: ignore[attr-defined]
-                                                   handlers, handles_cancel)
+                                                   handlers, handles_cancel, continue_as_new_after)
         cls.swfkit_workflow = registration  # type: ignore[attr-defined]
         WORKFLOWS[(registration.name, registration.version)] = cls
         return cls

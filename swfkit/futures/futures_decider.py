@@ -13,7 +13,7 @@ from swfkit.futures.replay import replay
 
 log = logging.getLogger("swfkit.futures.futures_decider")
 
-__all__ = ["FuturesDecider"]
+__all__ = ["FuturesDecider", "decider_for"]
 
 
 class FuturesDecider(Decider):
@@ -61,8 +61,16 @@ class FuturesDecider(Decider):
     def decide(self, task: DecisionTask) -> Decisions:
         """Replay the workflow on ``task.state`` and return its decisions."""
         cls = self.workflow_class(task.workflow_type)
-        outcome = replay(cls, task.state, workflow_id=task.workflow_id, run_id=task.run_id, **self.limits)
+        history = task.history
+        outcome = replay(cls, task.state, workflow_id=task.workflow_id, run_id=task.run_id,
+                         event_times=lambda event_id: history[event_id].event_timestamp, **self.limits)
         if outcome.error is not None:
             log.info("workflow %s run %s (%s) failed: %s", task.workflow_id, task.run_id, definition_of(cls).name,
                      outcome.reason)
         return Decisions(outcome.decisions)
+
+
+def decider_for(cls: Any, layer1: Any, *, domain: str, task_list: Optional[str] = None,
+                identity: Optional[str] = None) -> FuturesDecider:
+    """A ``FuturesDecider`` for one workflow class (``Workflow.swfkit_decider``, used by the CLI)."""
+    return FuturesDecider(layer1, [cls], domain=domain, task_list=task_list, identity=identity)

@@ -12,7 +12,7 @@ import hashlib
 from swfkit.decisions import activity_id_for
 from swfkit.spec.limits import MAX_NAME_LENGTH
 
-__all__ = ["activity_id", "idempotent_activity_id", "timer_id", "retry_timer_id", "child_workflow_id",
+__all__ = ["activity_id", "activity_id_at", "idempotent_activity_id", "timer_id", "retry_timer_id", "child_workflow_id",
            "wake_timer_id"]
 
 
@@ -27,6 +27,11 @@ def _fit(text: str) -> str:
 def activity_id(sequence: int, name: str) -> str:
     """The id of the ``sequence``-th activity submitted (1-based)."""
     return _fit("%d-%s" % (sequence, name))
+
+
+def activity_id_at(path: str, name: str) -> str:
+    """The id of a chain, group or map member at ``path`` (``"c2.3"``: canvas 2, member 3)."""
+    return _fit("%s-%s" % (path, name))
 
 
 def idempotent_activity_id(name: str, version: str, input: str) -> str:

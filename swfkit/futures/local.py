@@ -153,8 +153,10 @@ class LocalRunner:
         history.needs_decision = False
         scheduled = history.add("DecisionTaskScheduled", taskList={"name": "local"})
         started = history.add("DecisionTaskStarted", scheduledEventId=scheduled, identity="run_local")
+        events = history.events
         context = ReplayContext(workflow_class, history.state, workflow_id=history.workflow_id,
-                                run_id=history.run_id, **self.replay_limits)
+                                run_id=history.run_id, event_times=lambda event_id: events[event_id - 1]["eventTimestamp"],
+                                **self.replay_limits)
         outcome = context.run()
         completed = history.add("DecisionTaskCompleted", scheduledEventId=scheduled, startedEventId=started)
         # Sent as a Decider sends them: payloads over the limits stored, references in their place.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from swfkit.actors.failures import cut, failure_of
 from swfkit.decisions import (
@@ -21,7 +21,8 @@ from swfkit.decisions import (
     fail_workflow_execution,
 )
 from swfkit.exceptions import NonDeterministicWorkflowError, PayloadError
-from swfkit.futures import ids
+from swfkit.futures import continuation, ids
+from swfkit.futures.close_hooks import run_hook
 from swfkit.history.collection_pause import collection_paused
 from swfkit.futures.definitions import definition_of
 from swfkit.futures.determinism import mismatch
@@ -31,9 +32,10 @@ from swfkit.futures.errors import (
     FailRequested,
     WorkflowUsageError,
 )
+from swfkit.futures.recorded_values import RecordedValues
 from swfkit.futures.workflow_requests import Requests
 from swfkit.futures.scheduling import DecisionBuffer
-from swfkit.futures.serializers import decode_args, decode_value, encode_args, encode_value
+from swfkit.futures.serializers import decode_value, encode_args, encode_value
 from swfkit.spec.limits import MAX_DATA_LENGTH, MAX_OPEN_ACTIVITIES, MAX_REASON_LENGTH, MAX_REQUEST_BYTES
 
 __all__ = ["ReplayOutcome", "replay", "ReplayContext"]
@@ -68,7 +70,8 @@ class ReplayContext(Requests):
 
     def __init__(self, workflow_class: Any, state: Any, *, workflow_id: str, run_id: str,
                  max_open_activities: int = MAX_OPEN_ACTIVITIES, max_request_bytes: int = MAX_REQUEST_BYTES,
-                 max_decisions: Optional[int] = None) -> None:
+                 max_decisions: Optional[int] = None,
+                 event_times: Optional[Callable[[int], Any]] = None) -> None:
         self.workflow_class = workflow_class
         self.definition = definition_of(workflow_class)
         self.serializer = self.definition.serializer
@@ -85,6 +88,12 @@ class ReplayContext(Requests):
         self.instance: Any = None
         self._signal_cursor = 0
         self._handlers = bool(self.definition.signal_handlers)
+        #: event id -> its time (a datetime or epoch seconds), for ``now()``; None: not known.
+        self.event_times = event_times
+        self.recorded = RecordedValues(self)
+        self.value: Any = None
+        self._args: Tuple[Any, ...] = ()
+        self._kwargs: Dict[str, Any] = {}
         Requests.__init__(self)
 
     # -- the replay position ------------------------------------------------------------------------
@@ -149,14 +158,18 @@ class ReplayContext(Requests):
         if execution is None or execution.status != "open":
             return ReplayOutcome((), "closed")
         if execution.cancel_requested and not self.definition.handles_cancel:
-            return ReplayOutcome((cancel_workflow_execution(details="cancel requested"),), "canceled")
+            return self._cancel()
         # The cyclic GC is paused while ``run`` replays: a replay allocates a burst of short-lived
         # futures next to a large, long-lived state, and full collections rescanning that state made
         # replaying 20,000 activities 2.5x slower per activity than 1,000. Reference counting still frees
         # everything as usual; collection resumes (if it was on) as soon as the replay ends.
         with collection_paused():
             close, outcome = self._run(execution.input)
+        waiting = close is None  # run itself waits (a hook waiting for its clean-ups is no safe point)
+        close, outcome = run_hook(self, close, outcome, self.value)
         self._check_all_claimed()
+        if waiting:
+            close, outcome = self._continue_if_long(outcome)
         decisions = self.buffer.finish(close, self.current, ids.wake_timer_id(self.current))
         if close is None or not decisions or decisions[-1] is not close:
             status = "blocked"
@@ -164,6 +177,39 @@ class ReplayContext(Requests):
             status = outcome.pop("status")
         return ReplayOutcome(tuple(decisions), status, queued=self.buffer.queued, deferred=self.buffer.deferred,
                              **{k: v for k, v in outcome.items() if k != "status"})
+
+    def _cancel(self) -> ReplayOutcome:
+        """A cancel request cancels the execution (after the ``on_canceled`` hook's clean-up, if any)."""
+        close: Optional[Decision] = cancel_workflow_execution(details="cancel requested")
+        if callable(getattr(self.workflow_class, "on_canceled", None)):
+            self.instance = self.workflow_class()
+            self.instance._swfkit_context = self
+            close, _ = run_hook(self, close, {"status": "canceled"})
+        decisions = self.buffer.finish(close, self.current, ids.wake_timer_id(self.current))
+        status = "canceled" if close is not None and decisions and decisions[-1] is close else "blocked"
+        if close is not None and close.decision_type != "CancelWorkflowExecution":  # the hook failed
+            status = "failed"
+        return ReplayOutcome(tuple(decisions), status, queued=self.buffer.queued, deferred=self.buffer.deferred)
+
+    def _continue_if_long(self, outcome: Dict[str, Any]) -> Tuple[Optional[Decision], Dict[str, Any]]:
+        """Past ``continue_as_new_after`` events, a waiting run drains, then continues as new."""
+        limit = self.definition.continue_as_new_after
+        if not limit or self.state.last_event_id < limit or not continuation.enabled(self.workflow_class) \
+                or self.instance is None:
+            return None, outcome
+        self.buffer.clear()  # new work waits for the next run
+        if self.state.has_open_work:
+            return None, outcome
+        text = continuation.encode_input(self.serializer, self._args, self._kwargs, self.instance.checkpoint())
+        return self._continue_as_new_decision(text), {"status": "continued_as_new", "result": text}
+
+    def _continue_as_new_decision(self, input: Optional[str]) -> Decision:
+        registration = self.definition.registration
+        return continue_as_new_workflow_execution(
+            input=input, task_list=registration.task_list,
+            execution_start_to_close_timeout=registration.execution_start_to_close_timeout,
+            task_start_to_close_timeout=registration.task_start_to_close_timeout,
+            child_policy=registration.child_policy)
 
     def _check_all_claimed(self) -> None:
         """Every activity, child and timer the history holds was decided by an earlier replay, which
@@ -187,22 +233,22 @@ class ReplayContext(Requests):
         name = self.definition.name
         try:
             try:
-                args, kwargs = decode_args(self.serializer, input)
+                args, kwargs, restored = continuation.decode_input(
+                    self.serializer, input, continuation.enabled(self.workflow_class))
             except ValueError as err:
                 raise WorkflowUsageError("workflow %s: its input does not decode: %s" % (name, err)) from None
+            self._args, self._kwargs = args, kwargs
             self.instance = self.workflow_class()
             self.instance._swfkit_context = self
-            value = self.instance.run(*args, **kwargs)
+            if restored is not continuation.NOTHING:
+                self.instance.restore(restored)
+            value = self.value = self.instance.run(*args, **kwargs)
             result = encode_value(self.serializer, value, "workflow %s" % name, "result")
         except ExecutionBlocked:
             return None, {}
         except ContinueAsNewRequested as request:
-            registration = self.definition.registration
-            return continue_as_new_workflow_execution(
-                input=request.input, task_list=registration.task_list,
-                execution_start_to_close_timeout=registration.execution_start_to_close_timeout,
-                task_start_to_close_timeout=registration.task_start_to_close_timeout,
-                child_policy=registration.child_policy), {"status": "continued_as_new", "result": request.input}
+            return self._continue_as_new_decision(request.input), {"status": "continued_as_new",
+                                                                   "result": request.input}
         except FailRequested as request:
             reason, details = cut(request.reason, MAX_REASON_LENGTH), cut(request.details, MAX_DATA_LENGTH)
             return fail_workflow_execution(reason=reason, details=details), \

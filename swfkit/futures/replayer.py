@@ -223,3 +223,10 @@ def assert_replays(workflow_class: Any, history: Union[str, "os.PathLike[str]", 
     if report.divergence is not None:
         raise AssertionError("%s does not replay %s: %s" % (report.workflow, where, report.divergence))
     return report
+
+
+def replay_for(workflow_class: Any, history: Any, *, workflow_id: str = "replay", run_id: str = "replay") -> ReplayReport:
+    """Replay a recorded history (its events, or a file path) of ``workflow_class``: the CLI's
+    ``swfkit replay module:Name`` hook, ``Workflow.swfkit_replay``."""
+    events = load_history(history) if isinstance(history, str) else history
+    return replay_history(workflow_class, events, workflow_id=workflow_id, run_id=run_id)

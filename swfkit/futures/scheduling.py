@@ -86,6 +86,15 @@ class DecisionBuffer:
             self.slots += 1
         return True
 
+    def clear(self) -> None:
+        """Drop every decision of this response (a run about to continue as new asks again)."""
+        self.slots += sum(1 for d in self.sent if d.decision_type == "ScheduleActivityTask")
+        self.used = 2
+        self.sent.clear()
+        self.keys.clear()
+        self.waiting.clear()
+        self.deferred = 0
+
     @property
     def queued(self) -> int:
         """How many activities wait for a free slot."""

@@ -2,31 +2,70 @@
 
 Each method hands the request to the replay context bound to the instance for one decision (or
 one local step); outside a replay there is no context and the methods say so.
+
+This module imports nothing above it: the replay context is typed by a protocol, and the
+CLI's hooks (``swfkit_decider``, ``swfkit_run_local``) are set on ``Workflow`` by the package's
+``__init__``, which sits above ``futures_decider`` and ``local``. So ``definitions`` (which needs
+``Workflow``) and the modules that need ``definitions`` form no import circle.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
+import random
+from datetime import datetime
+from typing import Any, Callable, ClassVar, Dict, Iterable, List, Mapping, Optional, Protocol, Tuple, Union
 
 from swfkit.futures.errors import WorkflowUsageError
 from swfkit.futures.future import Future
-
-if TYPE_CHECKING:  # replay imports this module
-    from swfkit.futures.replay import ReplayContext
+from swfkit.futures.recorded_values import RecordedValues
 
 __all__ = ["Workflow"]
+
+
+class ReplayAPI(Protocol):
+    """What ``Workflow`` needs of the replay context (``replay.ReplayContext`` provides it)."""
+
+    workflow_id: str
+    run_id: str
+    recorded: RecordedValues
+
+    @property
+    def cancel_requested(self) -> bool: ...  # pragma: no cover - protocol
+
+    def submit(self, target: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Future: ...  # pragma: no cover
+
+    def map(self, act: Any, items: Any, max_parallel: Optional[int], where: str,
+            star: bool = False) -> List[Future]: ...  # pragma: no cover
+
+    def timer(self, seconds: Any) -> Future: ...  # pragma: no cover
+
+    def wait_signal(self, name: str) -> Future: ...  # pragma: no cover
+
+    def signal(self, execution: Any, name: str, input: Any) -> Future: ...  # pragma: no cover
+
+    def record_marker(self, name: str, details: Any) -> None: ...  # pragma: no cover
+
+    def continue_as_new(self, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> None: ...  # pragma: no cover
+
+    def fail(self, reason: str, details: Optional[str]) -> None: ...  # pragma: no cover
 
 
 class Workflow:
     """Base of workflow classes (optional: ``@workflow`` adds it). Implement ``run``."""
 
-    _swfkit_context: Optional[ReplayContext] = None
+    _swfkit_context: Optional[ReplayAPI] = None  # the ReplayContext of the current replay
+    #: ``cls.swfkit_decider(layer1, domain=..., task_list=None, identity=None)``: a ``FuturesDecider``
+    #: for this workflow (the CLI's ``swfkit decider start module:Name``); set by ``swfkit.futures``.
+    swfkit_decider: ClassVar[Callable[..., Any]]
+    #: ``cls.swfkit_run_local(input_json)``: run in-process from a wire input, return the wire
+    #: result (``swfkit workflow start --local``); set by ``swfkit.futures``.
+    swfkit_run_local: ClassVar[Callable[..., Any]]
 
     def run(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover - overridden
         """The workflow: its return value completes the execution, an exception fails it."""
         raise NotImplementedError("%s must implement run(self, ...)" % type(self).__name__)
 
     @property
-    def _ctx(self) -> ReplayContext:
+    def _ctx(self) -> ReplayAPI:
         ctx = self._swfkit_context
         if ctx is None:
             raise WorkflowUsageError("%s: the workflow API works only while the workflow is replayed by a "
@@ -42,6 +81,40 @@ class Workflow:
         """
         ctx = self._swfkit_context
         return (ctx if ctx is not None else self._ctx).submit(target, args, kwargs)
+
+    def map(self, activity: Any, iterable: Iterable[Any], max_parallel: Optional[int] = None) -> List[Future]:
+        """``activity(item)`` for each item: the futures in order, at most ``max_parallel`` open at once.
+
+        Raises:
+            WorkflowUsageError: ``activity`` is not an ``@activity``.
+            ValidationError: a bad ``max_parallel`` or argument.
+        """
+        return self._ctx.map(activity, iterable, max_parallel, "map")
+
+    def starmap(self, activity: Any, iterable: Iterable[Iterable[Any]], max_parallel: Optional[int] = None) -> List[Future]:
+        """``activity(*args)`` for each ``args`` of ``iterable``; as ``map``."""
+        return self._ctx.map(activity, iterable, max_parallel, "starmap", star=True)
+
+    def patched(self, change_id: str) -> bool:
+        """True where this execution reaches this point under the new code (recorded once as a
+        marker), False where it passed here before the change: branch on it to change running code."""
+        return self._ctx.recorded.patched(change_id)
+
+    def deprecate_patch(self, change_id: str) -> None:
+        """Replace ``patched(change_id)`` once no running execution takes the old path."""
+        self._ctx.recorded.deprecate_patch(change_id)
+
+    def side_effect(self, fn: Callable[[], Any]) -> Any:
+        """Run ``fn()`` once, record its serialized result in a marker, return the recorded value on replays."""
+        return self._ctx.recorded.side_effect(fn)
+
+    def now(self) -> datetime:
+        """Deterministic workflow time: when the decision the code is at started (aware UTC)."""
+        return self._ctx.recorded.now()
+
+    def random(self) -> random.Random:
+        """A ``random.Random`` seeded from this run: the same numbers on every replay."""
+        return self._ctx.recorded.random()
 
     def timer(self, seconds: Union[int, float]) -> Future:
         """Start a timer (whole seconds, rounded up); its future succeeds with None when it fires."""
@@ -85,31 +158,3 @@ class Workflow:
     def cancel_requested(self) -> bool:
         """Whether someone asked SWF to cancel this execution (see ``@workflow(handles_cancel=...)``)."""
         return self._ctx.cancel_requested
-
-    @classmethod
-    def swfkit_decider(cls, layer1: Any, *, domain: str, task_list: Optional[str] = None,
-                       identity: Optional[str] = None) -> Any:
-        """A ``FuturesDecider`` for this workflow (the CLI's ``swfkit decider start module:Name``)."""
-        from swfkit.futures.futures_decider import FuturesDecider
-
-        return FuturesDecider(layer1, [cls], domain=domain, task_list=task_list, identity=identity)
-
-    @classmethod
-    def swfkit_run_local(cls, input_json: Optional[str] = None) -> Optional[str]:
-        """Run in-process from a wire input; the wire result (``swfkit workflow start --local``).
-
-        Raises:
-            WorkflowFailed: the workflow failed.
-        """
-        from swfkit.futures.local import run_local_wire
-
-        return run_local_wire(cls, input_json)
-
-    @classmethod
-    def swfkit_replay(cls, history: Any, *, workflow_id: str = "replay", run_id: str = "replay") -> Any:
-        """Replay a recorded history, its events or a file path (``swfkit replay module:Name``): a
-        ``ReplayReport``."""
-        from swfkit.futures.replayer import load_history, replay_history
-
-        events = load_history(history) if isinstance(history, str) else history
-        return replay_history(cls, events, workflow_id=workflow_id, run_id=run_id)

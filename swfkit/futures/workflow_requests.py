@@ -19,6 +19,7 @@ from swfkit.decisions import (
 from swfkit.exceptions import ValidationError
 from swfkit.history import ActivityRow, ExecutionState
 from swfkit.futures import ids
+from swfkit.futures.canvas import Chain, Group, map_futures, submit_canvas
 from swfkit.futures.definitions import Activity, WorkflowDefinition
 from swfkit.futures.determinism import check_same, type_of
 from swfkit.futures.errors import (
@@ -59,6 +60,10 @@ class Requests:
 
     def __init__(self) -> None:
         self._activity_seq = self._child_seq = self._timer_seq = self._external_seq = 0
+        #: Chains, groups and maps submitted so far: their members' ids derive from this number.
+        self.canvas_seq = 0
+        #: Futures submitted by a running lifecycle hook (None outside hooks).
+        self.hook_futures: Optional[List[Future]] = None
         self._idempotent: Dict[str, Future] = {}
         self._signal_waits: Dict[str, int] = {}
         self._signals_by_name: Optional[Dict[str, List[Any]]] = None
@@ -77,21 +82,47 @@ class Requests:
     def check_usable(self, where: str) -> None:  # pragma: no cover - ReplayContext overrides
         raise NotImplementedError
 
+    def claim_activities(self, activity_ids: Any) -> None:
+        """Mark history activities as asked for (lifecycle hooks' clean-ups, not replayed)."""
+        self._claimed_activities.update(activity_ids)
+
+    def map(self, act: Any, items: Any, max_parallel: Optional[int], where: str, star: bool = False) -> List[Future]:
+        return map_futures(self, act, items, max_parallel, where, star)
+
     # -- activities -------------------------------------------------------------------------------------
     def submit(self, target: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Future:
         if self.closed:
             self.check_usable("submit")
+        if self.hook_futures is not None:  # a lifecycle hook: the close waits for what it submits
+            if not isinstance(target, Activity):
+                raise WorkflowUsageError("submit(%r): a lifecycle hook may submit activities only" % (target,))
+            path = "hook.%d" % (len(self.hook_futures) + 1)
+            future = self.submit_activity(target, args, kwargs, ids.activity_id_at(path, target.name))
+            self.hook_futures.append(future)
+            return future
+        return self._submit(target, args, kwargs)
+
+    def _submit(self, target: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Future:
         if isinstance(target, Activity):
-            return self._submit_activity(target, args, kwargs)
+            return self.submit_activity(target, args, kwargs)
+        if isinstance(target, (Chain, Group)):
+            if args or kwargs:
+                raise WorkflowUsageError("submit(%s): a chain or group takes its arguments in its members" % (target,))
+            return submit_canvas(self, target)
         definition = getattr(target, "swfkit_definition", None)
         if isinstance(target, type) and isinstance(definition, WorkflowDefinition):
             return self._submit_child(target, definition, args, kwargs)
         raise WorkflowUsageError("submit: %r is neither an @activity function nor an @workflow class; decorate "
                                  "it with @swfkit.futures.activity(...) or @swfkit.futures.workflow(...)" % (target,))
 
-    def _submit_activity(self, act: Activity, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Future:
+    def submit_activity(self, act: Activity, args: Tuple[Any, ...], kwargs: Dict[str, Any],
+                        activity_id: Optional[str] = None) -> Future:
+        """Schedule ``act`` (or resolve it from the history); ``activity_id``: an id chosen by the caller
+        (chain, group and map members) instead of the next sequence number."""
         input = encode_args(act.serializer, args, kwargs, act.submit_where)
-        if act.idempotent:
+        if activity_id is not None:
+            pass
+        elif act.idempotent:
             activity_id = ids.idempotent_activity_id(act.name, act.version, input)
             known = self._idempotent.get(activity_id)
             if known is not None:
@@ -116,7 +147,7 @@ class Requests:
                 else:
                     return future._succeed(value, row[R_CLOSED])
         record = self.state.activities.get(activity_id)
-        if record is None and not act.idempotent:
+        if record is None and not act.idempotent and activity_id.partition("-")[0].isdigit():
             # Same position, other name: the history's id for this number differs from ours.
             recorded_id = self._numbered().get(self._activity_seq)
             record = None if recorded_id is None else self.state.activities[recorded_id]
@@ -249,6 +280,8 @@ class Requests:
     # -- timers -------------------------------------------------------------------------------------------
     def timer(self, seconds: Any) -> Future:
         self.check_usable("timer")
+        if self.hook_futures is not None:
+            raise WorkflowUsageError("timer: a lifecycle hook cannot start timers")
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds <= MAX_TIMEOUT_SECONDS:
             raise ValidationError("timer", "seconds", "must be a number of seconds in 0..%d, got %r"
                                   % (MAX_TIMEOUT_SECONDS, seconds))

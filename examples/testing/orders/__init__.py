@@ -1,0 +1,1 @@
+"""An order workflow on plain boto3: charge, wait seven days, complete (the code under test)."""
