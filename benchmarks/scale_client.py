@@ -81,22 +81,9 @@ def incremental_decision_seconds(n_events: int, decisions: int = 60) -> Tuple[fl
     return statistics.median(times), starts[-1] - starts[-2]
 
 
-@futures.activity(name="inc", task_list="bench")
-def inc(x: int) -> int:
-    return x + 1
-
-
-@futures.workflow(name="bench_map", task_list="bench")
-class BenchMap:
-    def run(self, n: int) -> int:
-        fs = [self.submit(inc, i) for i in range(n)]
-        total = sum(f.result() for f in fs)
-        return self.submit(inc, total).result()
-
-
 def replay_seconds(n: int) -> Tuple[float, int]:
     """Best CPU time of fold + replay to the next decision with n completed activities; and the events."""
-    from futures_bench import make_history
+    from futures_bench import BenchMap, make_history
 
     events = make_history(n, lambda k: "%d-inc" % k, "inc", lambda i: "[%d]" % i, "[%d]" % n)
     best = float("inf")

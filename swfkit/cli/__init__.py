@@ -152,6 +152,13 @@ def _silence_stdout() -> None:
         pass
 
 
+def _server_log_level(extra: List[str]) -> Optional[str]:
+    """``--log-level`` given after ``server`` (the server's own parser accepts it and leaves it to us)."""
+    level = argparse.ArgumentParser(add_help=False)
+    level.add_argument("--log-level")
+    return level.parse_known_args(extra)[0].log_level
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the ``swfkit`` command with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
     parser = build_parser()
@@ -162,6 +169,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     except SystemExit as exit_:  # --help, --version, usage errors: argparse already printed
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     args.server_argv = extra
+    if args.command == "server":  # what follows ``server`` is its parser's, but the log level is set here
+        args.log_level = _server_log_level(extra) or getattr(args, "log_level", None)
     for name, default in COMMON_DEFAULTS.items():
         if not hasattr(args, name):
             setattr(args, name, default)
