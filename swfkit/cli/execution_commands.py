@@ -32,7 +32,7 @@ def json_text(value: Optional[str], option: str) -> Optional[str]:
     return value
 
 
-def _execution(swf: Any, domain: str, workflow_id: str, run_id: Optional[str]) -> Dict[str, str]:
+def find_execution(swf: Any, domain: str, workflow_id: str, run_id: Optional[str]) -> Dict[str, str]:
     """The execution to act on: the given run, else the open run, else the latest closed run."""
     if run_id:
         return {"workflowId": workflow_id, "runId": run_id}
@@ -167,7 +167,7 @@ def workflow_list(args: argparse.Namespace) -> int:
 def workflow_info(args: argparse.Namespace) -> int:
     domain = connection.domain(args)
     with connection.make_client(args) as swf:
-        execution = _execution(swf, domain, args.workflow_id, args.run_id)
+        execution = find_execution(swf, domain, args.workflow_id, args.run_id)
         answer = swf.describe_workflow_execution(domain=domain, execution=execution)
     info, config, counts = answer.get("executionInfo", {}), answer.get("executionConfiguration", {}), answer.get("openCounts", {})
     emit_fields(args, answer, [
@@ -189,7 +189,7 @@ def workflow_history(args: argparse.Namespace) -> int:
     domain = connection.domain(args)
     events: List[Dict[str, Any]] = []
     with connection.make_client(args) as swf:
-        execution = _execution(swf, domain, args.workflow_id, args.run_id)
+        execution = find_execution(swf, domain, args.workflow_id, args.run_id)
         for page in swf.paginate("GetWorkflowExecutionHistory", domain=domain, execution=execution):
             events.extend(page.get("events", []))
     if args.last:

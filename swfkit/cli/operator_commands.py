@@ -40,9 +40,9 @@ def fetch_history(swf: Any, domain: str, workflow_id: str, run_id: Optional[str]
     Returns:
         ``{"execution": {workflowId, runId}, "events": [...]}``.
     """
-    from swfkit.cli.execution_commands import _execution
+    from swfkit.cli.execution_commands import find_execution
 
-    execution = _execution(swf, domain, workflow_id, run_id)
+    execution = find_execution(swf, domain, workflow_id, run_id)
     events: List[Dict[str, Any]] = []
     for page in swf.paginate("GetWorkflowExecutionHistory", domain=domain, execution=execution):
         events.extend(page.get("events", []))
@@ -177,11 +177,11 @@ _RESTART_FIELDS = (("workflowType", "workflow_type"), ("input", "input"), ("task
 def workflow_restart(args: argparse.Namespace) -> int:
     """``swfkit workflow restart ID``: start a new run with the same type, input, task list, tags,
     timeouts and child policy (under the same workflow id unless ``--workflow-id``)."""
-    from swfkit.cli.execution_commands import _execution
+    from swfkit.cli.execution_commands import find_execution
 
     domain = connection.domain(args)
     with connection.make_client(args) as swf:
-        execution = _execution(swf, domain, args.workflow_id, args.run_id)
+        execution = find_execution(swf, domain, args.workflow_id, args.run_id)
         first = swf.get_workflow_execution_history(domain=domain, execution=execution, maximum_page_size=1)
         events = first.get("events", [])
         if not events or events[0].get("eventType") != "WorkflowExecutionStarted":

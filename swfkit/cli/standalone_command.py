@@ -43,9 +43,7 @@ def _endpoint(args: argparse.Namespace) -> Iterator[Dict[str, Any]]:
     server.start()
     try:
         print("swfkit: embedded SWF server at %s" % server.endpoint_url, file=sys.stderr)
-        yield {"endpoint_url": server.endpoint_url, "region": connection.DUMMY_REGION,
-               "aws_access_key_id": connection.DUMMY_ACCESS_KEY,
-               "aws_secret_access_key": connection.DUMMY_SECRET_KEY}
+        yield {"endpoint_url": server.endpoint_url}  # loopback: region and credentials default (layer1.endpoints)
     finally:
         server.stop()
 

@@ -123,7 +123,7 @@ def test_restart_copies_type_input_task_list_tags_and_timeouts(runs, swfkit, swf
 def test_unknown_execution_is_one_line(runs, swfkit) -> None:
     for action in ("tasks", "profile", "restart"):
         code, _, err = swfkit("workflow", action, "no-such-id")
-        assert code == 2 and "no execution with workflow id 'no-such-id'" in err
+        assert code == 1 and "Unknown execution: no run of workflow id 'no-such-id'" in err  # SWF's not-found: 1
 
 
 @pytest.mark.parametrize("text, seconds", [("90", 90), ("90s", 90), ("15m", 900), ("2h", 7200), ("1d", 86400),
