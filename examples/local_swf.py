@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
 import time
 from typing import Any, Dict, Iterator, List
 
+from swfkit.actors import polling  # noqa: F401  (the examples import it from here)
 from swfkit.layer1 import Layer1
 
 LOCAL = {"region": "us-east-1", "aws_access_key_id": "example", "aws_secret_access_key": "example"}
@@ -39,19 +39,6 @@ def swf_client(poll_timeout: float = 1.0) -> Iterator[Layer1]:
             yield swf
 
 
-@contextlib.contextmanager
-def polling(*actors: Any) -> Iterator[None]:
-    """Run each actor's polling loop in a thread of this process; stop and join them at the end."""
-    threads = [threading.Thread(target=actor.run, name=type(actor).__name__, daemon=True) for actor in actors]
-    for thread in threads:
-        thread.start()
-    try:
-        yield
-    finally:
-        for actor in actors:
-            actor.stop()
-        for thread in threads:
-            thread.join(70)
 
 
 def history(swf: Layer1, domain: str, execution: Dict[str, str]) -> List[Dict[str, Any]]:

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 import time
 import uuid
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-from swfkit.actors import Worker, ensure_registered
+from swfkit.actors import Worker, ensure_registered, polling
 from swfkit.futures import FuturesDecider, activities_in, definition_of
 from swfkit.layer1 import Layer1
 
@@ -52,16 +51,8 @@ def actors_running(endpoint_url: str, workflows: Sequence[Any], activities: Iter
             actors.append(worker)
     ensure_registered(actors[0].layer1, DOMAIN, workflow_types=decider.workflow_types,
                       activity_types=[a.swfkit_activity for a in activities])
-    threads = [threading.Thread(target=actor.run, daemon=True) for actor in actors]
-    for thread in threads:
-        thread.start()
-    try:
+    with polling(*actors):
         yield
-    finally:
-        for actor in actors:
-            actor.stop()
-        for thread in threads:
-            thread.join(30)
 
 
 def run_on_endpoint(endpoint_url: str, workflow: Any, *args: Any, workflows: Sequence[Any] = (),

@@ -23,6 +23,7 @@ from .identity import default_identity
 from .registration import ActivityTypeRegistration, WorkflowTypeRegistration, ensure_registered
 from .task_values import ActivityCanceled, ActivityTask, ActivityTaskLost, DecisionTask, UnknownActivityType
 from .worker import Worker, activity
+from .threads import polling
 
 logging.getLogger("swfkit.actors").addHandler(logging.NullHandler())
 
@@ -30,5 +31,5 @@ __all__ = [
     "Decider", "Worker", "activity", "DecisionTask", "ActivityTask", "Heartbeater",
     "ActivityCanceled", "ActivityTaskLost", "UnknownActivityType", "FatalPollError",
     "ensure_registered", "WorkflowTypeRegistration", "ActivityTypeRegistration",
-    "default_identity", "DecisionFailure",
+    "default_identity", "DecisionFailure", "polling",
 ]

@@ -10,11 +10,10 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
-import threading
 import time
 from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
-from swfkit.actors import Worker, ensure_registered
+from swfkit.actors import Worker, ensure_registered, polling
 from swfkit.exceptions import WorkflowExecutionAlreadyStartedFault
 from swfkit.flows.definition import Flow
 from swfkit.flows.flow_errors import FlowAlreadyRunning, FlowError
@@ -142,14 +141,5 @@ class SWFRuns:
             for _ in range(self.worker_threads):
                 actors.extend(flow_workers(flow, copy.copy(self.layer1), self.domain, task_lists=[task_list],
                                            log_dir=self.log_dir))
-        threads = [threading.Thread(target=actor.run, daemon=True,
-                                    name="flow-%s-%s" % (flow.name, type(actor).__name__)) for actor in actors]
-        for thread in threads:
-            thread.start()
-        try:
+        with polling(*actors, name="flow-%s-" % flow.name):
             yield
-        finally:
-            for actor in actors:
-                actor.stop()
-            for thread in threads:
-                thread.join(90)

@@ -6,7 +6,6 @@ import contextlib
 import hashlib
 import json
 import pathlib
-import threading
 import time
 import uuid
 from typing import Any, Dict, Iterator, List, Sequence
@@ -14,7 +13,7 @@ from typing import Any, Dict, Iterator, List, Sequence
 import pytest
 
 from swfkit import futures
-from swfkit.actors import Decider, Worker, ensure_registered
+from swfkit.actors import Decider, Worker, ensure_registered, polling
 from swfkit.actors.registration import WorkflowTypeRegistration
 from swfkit.decisions import Decisions
 from swfkit.history.events import WorkflowExecutionStarted
@@ -105,17 +104,8 @@ def attributes(event: Dict[str, Any]) -> Dict[str, Any]:
 
 @contextlib.contextmanager
 def running(endpoint: str, deciders: Sequence[Any], workers: Sequence[Any]) -> Iterator[None]:
-    actors = list(deciders) + list(workers)
-    threads = [threading.Thread(target=actor.run, daemon=True) for actor in actors]
-    for thread in threads:
-        thread.start()
-    try:
+    with polling(*deciders, *workers):
         yield
-    finally:
-        for actor in actors:
-            actor.stop()
-        for thread in threads:
-            thread.join(30)
 
 
 def futures_actors(endpoint: str, codec: Any, workflows: Sequence[Any], activities: Sequence[Any],
