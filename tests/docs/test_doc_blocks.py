@@ -50,8 +50,12 @@ def fresh_environment(tmp_path: pathlib.Path) -> Iterator[Dict[str, str]]:
     shim = shims / "swfkit"
     shim.write_text('#!/bin/sh\nexec "%s" -m swfkit "$@"\n' % sys.executable)
     shim.chmod(0o755)
-    python = shims / "python"  # the interpreter the tests run with, as `python` in sh blocks
-    python.symlink_to(sys.executable)
+    # The interpreter the tests run with, as `python` in sh blocks: a script, not a symlink (a
+    # symlink to a venv's python, run from elsewhere, finds no pyvenv.cfg and starts the base
+    # interpreter, without the venv's packages).
+    python = shims / "python"
+    python.write_text('#!/bin/sh\nexec "%s" "$@"\n' % sys.executable)
+    python.chmod(0o755)
     env = {name: value for name, value in os.environ.items()
            if not name.startswith("AWS_") and name not in ("SWF_DOMAIN", "SWF_CONNECTION_RETRIES", "SWFKIT_IDENTITY")}
     env.update(PYTHONPATH=str(REPO), PATH="%s%s%s" % (shims, os.pathsep, env.get("PATH", "")),
