@@ -47,16 +47,21 @@ class BenchMap:
         return self.submit(inc, total).result()
 
 
-def make_history(n: int, activity_id: Callable[[int], str], type_name: str, encode_input: Callable[[int], str],
-                 workflow_input: str) -> List[Dict[str, Any]]:
-    """n activities scheduled by the first decision, all completed, then the next decision task started."""
-    events: List[Dict[str, Any]] = []
-
+def event_adder(events: List[Dict[str, Any]]) -> Callable[..., int]:
+    """``add(event_type, **attributes)``: append the next wire event to ``events``; returns its id."""
     def add(event_type: str, **attributes: Any) -> int:
         key = event_type[0].lower() + event_type[1:] + "EventAttributes"
         events.append({"eventId": len(events) + 1, "eventType": event_type,
                        "eventTimestamp": 1_700_000_000.0 + len(events) / 1000.0, key: attributes})
         return len(events)
+    return add
+
+
+def make_history(n: int, activity_id: Callable[[int], str], type_name: str, encode_input: Callable[[int], str],
+                 workflow_input: str) -> List[Dict[str, Any]]:
+    """n activities scheduled by the first decision, all completed, then the next decision task started."""
+    events: List[Dict[str, Any]] = []
+    add = event_adder(events)
 
     add("WorkflowExecutionStarted", workflowType={"name": "bench_map", "version": "1"}, taskList={"name": "bench"},
         childPolicy="TERMINATE", input=workflow_input, executionStartToCloseTimeout="3600",

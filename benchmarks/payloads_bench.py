@@ -29,12 +29,14 @@ import time
 from typing import Any, Callable, Dict, List
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))  # futures_bench
 
 from swfkit import futures  # noqa: E402
 from swfkit.decisions.payload_offload import offloading  # noqa: E402
 from swfkit.futures.replay import replay  # noqa: E402
 from swfkit.history import History  # noqa: E402
 from swfkit.payloads import FileStore, Payloads, S3Store  # noqa: E402
+from futures_bench import event_adder  # noqa: E402
 
 REPEATS = 7
 
@@ -140,12 +142,7 @@ class BenchOffloaded:
 
 def history_events(n: int, results: List[str], inputs: List[str]) -> List[Dict[str, Any]]:
     events: List[Dict[str, Any]] = []
-
-    def add(event_type: str, **attributes: Any) -> int:
-        key = event_type[0].lower() + event_type[1:] + "EventAttributes"
-        events.append({"eventId": len(events) + 1, "eventType": event_type,
-                       "eventTimestamp": 1_700_000_000.0 + len(events) / 1000.0, key: attributes})
-        return len(events)
+    add = event_adder(events)
 
     add("WorkflowExecutionStarted", workflowType={"name": "bench_offloaded", "version": "1"},
         taskList={"name": "bench"}, childPolicy="TERMINATE", input=json.dumps([n]),

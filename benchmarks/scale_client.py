@@ -23,6 +23,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from swfkit import futures  # noqa: E402
 from swfkit.actors.decision_history import RunCache, decision_history  # noqa: E402
 from swfkit.history import History  # noqa: E402
+from futures_bench import event_adder  # noqa: E402
 
 REPEATS = 7
 
@@ -30,12 +31,7 @@ REPEATS = 7
 def step_history(n_events: int) -> List[Dict[str, Any]]:
     """A run that completed one activity per decision: ~n_events events, ending with a DecisionTaskStarted."""
     events: List[Dict[str, Any]] = []
-
-    def add(event_type: str, **attributes: Any) -> int:
-        key = event_type[0].lower() + event_type[1:] + "EventAttributes"
-        events.append({"eventId": len(events) + 1, "eventType": event_type,
-                       "eventTimestamp": 1_700_000_000.0 + len(events) / 1000.0, key: attributes})
-        return len(events)
+    add = event_adder(events)
 
     add("WorkflowExecutionStarted", workflowType={"name": "steps", "version": "1"}, taskList={"name": "d"},
         childPolicy="TERMINATE", input="0", executionStartToCloseTimeout="3600", taskStartToCloseTimeout="30")
