@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from typing import Any, Dict, Iterator, Mapping, Optional, Tuple
+import time
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from swfkit.exceptions import ServiceError, TransportError, ValidationError
 from swfkit.layer1 import endpoints
@@ -13,6 +14,7 @@ from swfkit.layer1.domain_operations import DomainOperations
 from swfkit.layer1.execution_operations import ExecutionOperations
 from swfkit.layer1.faults import from_answer
 from swfkit.layer1.input_checks import input_check
+from swfkit.layer1.call_interceptors import CallOutcome, interceptors_tuple, notify_after, notify_before
 from swfkit.layer1.operation_names import WIRE_NAMES
 from swfkit.layer1.pagination import operation_name, pages
 from swfkit.layer1.retries import RetryPolicy
@@ -51,6 +53,8 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
             ``LONG_POLL_READ_TIMEOUT_SECONDS``, more than SWF's 60 s hold).
         pool_size: keep-alive connections kept, one per thread calling concurrently.
         trust_env: honour proxy and CA bundle environment variables.
+        interceptors: ``swfkit.layer1.call_interceptors.CallInterceptor`` objects told of every call
+            (operation, duration, attempts, fault): for metrics and tracing. Copies keep them.
 
     Credentials are resolved on the first call (or by ``resolve_credentials()``), as the other AWS
     SDKs do: building a client reads no credential source and imports no part of botocore, so a
@@ -76,12 +80,14 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
         read_timeout: float = 30.0,
         pool_size: int = 10,
         trust_env: bool = True,
+        interceptors: Optional[Sequence[Any]] = None,
     ) -> None:
         # What a copy in another process needs to rebuild itself (see __reduce__).
         self._options: Dict[str, Any] = dict(
             profile=profile, aws_access_key_id=aws_access_key_id, aws_secret_access_key=aws_secret_access_key,
             aws_session_token=aws_session_token, max_attempts=max_attempts, connect_timeout=connect_timeout,
-            read_timeout=read_timeout, pool_size=pool_size, trust_env=trust_env)
+            read_timeout=read_timeout, pool_size=pool_size, trust_env=trust_env, interceptors=interceptors)
+        self.interceptors: Tuple[Any, ...] = interceptors_tuple(interceptors)
         configuration = endpoints.Configuration(profile, endpoint_url)
         self.region: str = configuration.region(region)
         self.endpoint_url: str = endpoints.endpoint_url(configuration.endpoint, self.region)
@@ -163,6 +169,26 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
             ServiceError: SWF answered with a fault (a subclass per fault code).
             TransportError: no answer after the last attempt.
         """
+        if self.interceptors:
+            return self._intercepted_call(operation, params)
+        return self._call(operation, params, None)
+
+    def _intercepted_call(self, operation: str, params: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
+        interceptors = self.interceptors
+        states = notify_before(interceptors, operation, {} if params is None else params)
+        attempts = [0]
+        started = time.perf_counter()
+        try:
+            answer = self._call(operation, params, attempts)
+        except BaseException as error:
+            fault = getattr(error, "code", None) or type(error).__name__
+            notify_after(interceptors, states, CallOutcome(operation, time.perf_counter() - started, attempts[0],
+                                                           fault, error))
+            raise
+        notify_after(interceptors, states, CallOutcome(operation, time.perf_counter() - started, attempts[0]))
+        return answer
+
+    def _call(self, operation: str, params: Optional[Mapping[str, Any]], attempts: Optional[List[int]]) -> Dict[str, Any]:
         prepared = self._prepared.get(operation) or self._prepare(operation)
         validate, headers, timeout = prepared
         body = json.dumps(validate({} if params is None else params)).encode("utf-8")
@@ -171,6 +197,8 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
         attempt = 0
         while True:
             attempt += 1
+            if attempts is not None:
+                attempts[0] = attempt
             signed = signer.sign(self.endpoint_url, headers, body)
             signed["User-Agent"] = self._user_agent
             signed["Accept-Encoding"] = "identity"
