@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Optional, Seque
 
 from ..exceptions import ConfigurationError, ServiceError, SWFError, TransportError
 from .identity import check_identity, default_identity
+from .task_interceptors import actor_interceptors
 
 log = logging.getLogger("swfkit.actors.pool")
 
@@ -36,6 +37,8 @@ class Actor:
         task_list: the task list to poll; defaults to the class attribute ``task_list``.
         identity: what SWF records as the poller (≤ 256 characters); default ``default_identity()``
             computed in the polling process.
+        interceptors: ``swfkit.actors.task_interceptors.ActorInterceptor`` objects told of every poll
+            and task (metrics, tracing).
     """
 
     if TYPE_CHECKING:  # an instance always has both (``_required``); None at class level means "not set"
@@ -50,13 +53,14 @@ class Actor:
     kind = "actor"
 
     def __init__(self, layer1: Any, domain: Optional[str] = None, task_list: Optional[str] = None, *,
-                 identity: Optional[str] = None) -> None:
+                 identity: Optional[str] = None, interceptors: Optional[Sequence[Any]] = None) -> None:
         if layer1 is None:
             raise ConfigurationError("%s: layer1: a swfkit.layer1.Layer1 client is required" % type(self).__name__)
         self.layer1 = layer1
         self.domain = self._required("domain", domain)
         self.task_list = self._required("task_list", task_list)
         self._identity = check_identity(identity) if identity is not None else None
+        self.interceptors = actor_interceptors(interceptors)
         self._default_identity: Optional[str] = None
         self._default_identity_pid: Optional[int] = None
         self.stop_event = threading.Event()

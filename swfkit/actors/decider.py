@@ -43,6 +43,8 @@ class Decider(Actor):
         payloads: a ``swfkit.payloads.Payloads`` codec: payloads in the history are decoded when
             read, decisions' payloads over SWF's limits offloaded (default: ``SWFKIT_PAYLOAD_STORE``'s,
             if set; ``False``: none).
+        interceptors: ``swfkit.actors.task_interceptors.ActorInterceptor`` objects told of every poll
+            and task (metrics, tracing).
     """
 
     kind = "decider"
@@ -53,8 +55,9 @@ class Decider(Actor):
 
     def __init__(self, layer1: Any, domain: Optional[str] = None, task_list: Optional[str] = None, *,
                  identity: Optional[str] = None, on_decide_error: str = "timeout",
-                 maximum_page_size: int = 1000, incremental_history: bool = True, payloads: Any = None) -> None:
-        super().__init__(layer1, domain, task_list, identity=identity)
+                 maximum_page_size: int = 1000, incremental_history: bool = True, payloads: Any = None,
+                 interceptors: Optional[Sequence[Any]] = None) -> None:
+        super().__init__(layer1, domain, task_list, identity=identity, interceptors=interceptors)
         self.payloads = resolve_payloads(payloads)
         if on_decide_error not in ON_DECIDE_ERROR:
             raise ValueError("Decider: on_decide_error: must be one of %s, got %r" % (ON_DECIDE_ERROR, on_decide_error))

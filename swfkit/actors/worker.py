@@ -108,8 +108,9 @@ class Worker(Actor):
     def __init__(self, layer1: Any, domain: Optional[str] = None, task_list: Optional[str] = None, *,
                  identity: Optional[str] = None, heartbeat_interval: Optional[float] = None,
                  activities: Iterable[Callable[..., Any]] = (), pipelined_answers: bool = True,
-                 payloads: Any = None) -> None:
-        super().__init__(layer1, domain, task_list, identity=identity)
+                 payloads: Any = None,
+                 interceptors: Optional[Sequence[Any]] = None) -> None:
+        super().__init__(layer1, domain, task_list, identity=identity, interceptors=interceptors)
         self.payloads = resolve_payloads(payloads)
         if heartbeat_interval is not None and heartbeat_interval <= 0:
             raise ValueError("Worker: heartbeat_interval: must be > 0 seconds, got %r" % (heartbeat_interval,))
