@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import logging
 import os
 import sys
@@ -47,28 +48,75 @@ def _common_options(endpoint_help: str = ENDPOINT_HELP) -> argparse.ArgumentPars
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser of the ``swfkit`` command."""
-    from swfkit.cli import actor_commands, demo_command, execution_commands, flow_commands, registry_commands
-    from swfkit.cli import operator_commands
+# Each top-level command and the module whose ``add_commands`` adds it (with its siblings there).
+# ``main`` builds only the module of the command it runs: a parser is cheap per argument, but
+# every command's together cost a command that reads a history a tenth of the reading.
+COMMAND_MODULES = {
+    "demo": "demo_command", "domain": "registry_commands", "type": "registry_commands",
+    "workflow": "execution_commands", "decider": "actor_commands", "worker": "actor_commands",
+    "flow": "flow_commands", "activity": "operator_commands", "replay": "operator_commands",
+    "standalone": "operator_commands",
+}
+# The options taking a value that may come before the command (see ``_common_options``).
+_VALUED_OPTIONS = frozenset({"--endpoint-url", "--region", "--profile", "--domain", "--log-level"})
 
-    common = _common_options()
-    parser = argparse.ArgumentParser(prog="swfkit", parents=[common],
-                                     description="Amazon SWF toolkit: embedded server, demo, and SWF administration.")
-    parser.add_argument("--version", action="version", version="swfkit %s" % __version__)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    # The server's own options are parsed by its parser (see run_server): importing it for every
-    # command would cost every command the whole server's import time.
-    server = commands.add_parser("server", help="run the embedded SWF-compatible server", add_help=False)
-    server.set_defaults(handler=run_server)
-    demo_command.add_commands(commands, _common_options(
-        "SWF endpoint to run on (default: an embedded server; AWS_ENDPOINT_URL_SWF is ignored here)"))
-    registry_commands.add_commands(commands, common)
-    execution_commands.add_commands(commands, common)
-    actor_commands.add_commands(commands, common)
-    flow_commands.add_commands(commands, common)
-    operator_commands.add_commands(commands, common)
+
+def build_parser(command: Optional[str] = None) -> argparse.ArgumentParser:
+    """The argument parser of the ``swfkit`` command: every command's, or ``command``'s alone
+    (with ``server``), which parses that command's arguments exactly as the full one does."""
+    import importlib
+
+    modules = list(dict.fromkeys(COMMAND_MODULES.values()))  # the full parser's order (help lists it)
+    if command is not None:
+        modules = [COMMAND_MODULES[command]]
+    with _translations_cached():
+        common = _common_options()
+        parser = argparse.ArgumentParser(prog="swfkit", parents=[common],
+                                         description="Amazon SWF toolkit: embedded server, demo, and SWF administration.")
+        parser.add_argument("--version", action="version", version="swfkit %s" % __version__)
+        commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+        # The server's own options are parsed by its parser (see run_server): importing it for every
+        # command would cost every command the whole server's import time.
+        server = commands.add_parser("server", help="run the embedded SWF-compatible server", add_help=False)
+        server.set_defaults(handler=run_server)
+        for name in modules:
+            module = importlib.import_module("swfkit.cli." + name)
+            if name == "demo_command":
+                module.add_commands(commands, _common_options(
+                    "SWF endpoint to run on (default: an embedded server; AWS_ENDPOINT_URL_SWF is ignored here)"))
+            else:
+                module.add_commands(commands, common)
     return parser
+
+
+def command_of(argv: Sequence[str]) -> Optional[str]:
+    """The command ``argv`` runs when ``build_parser(command)`` parses it as the full parser would;
+    None when it needs the full parser (no command, help or version asked before it, an unknown one)."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token.startswith("--") and len(token) > 2 and any(option.startswith(token) for option in _VALUED_OPTIONS):
+            next(tokens, None)  # the option (or argparse's abbreviation of it) and its value
+        elif token == "--" or not token.startswith("-"):
+            return token if token in COMMAND_MODULES else None
+        elif not token.startswith("--") or token.startswith(("--h", "--v")):
+            return None  # -h, --help, --version (or an abbreviation of them), a short option: the full parser
+    return None
+
+
+@contextlib.contextmanager
+def _translations_cached() -> Iterator[None]:
+    """While a parser is built, argparse's message translations are looked up once each.
+
+    argparse translates a dozen strings per parser through ``gettext``, which searches the locale
+    directories afresh on every call (a stat per language and directory): three quarters of building
+    swfkit's parser. The cache lives for one build, so a locale changed between commands still shows.
+    """
+    translate = argparse._
+    argparse._ = functools.lru_cache(maxsize=None)(translate)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = translate  # type: ignore[attr-defined]
 
 
 SERVER_DESCRIPTION = ("Run swfkit's embedded SWF-compatible server until SIGINT/SIGTERM; the first line "
@@ -161,9 +209,10 @@ def _server_log_level(extra: List[str]) -> Optional[str]:
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the ``swfkit`` command with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
-    parser = build_parser()
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(command_of(arguments))
     try:
-        args, extra = parser.parse_known_args(argv)
+        args, extra = parser.parse_known_args(arguments)
         if args.command != "server" and extra:
             parser.error("unrecognized arguments: %s" % " ".join(extra))
     except SystemExit as exit_:  # --help, --version, usage errors: argparse already printed
