@@ -75,13 +75,17 @@ def _print_tasks(args: argparse.Namespace, fetched: Dict[str, Any], timeline: An
     # (``x.get(k) or x.setdefault(k, ...)`` makes the text only when it is missing).
     dates: Dict[int, str] = {}
     rows = []
+    add = rows.append
     for task in timeline.tasks:
         kind, task_id, name, attempts, state_time = task
-        last = attempts[-1]
-        since, scheduled = int(state_time), int(attempts[0].scheduled_time)
-        rows.append((kind, name, task_id, last.state, dates.get(since) or dates.setdefault(since, when(since)),
-                     dates.get(scheduled) or dates.setdefault(scheduled, when(scheduled)), str(len(attempts)),
-                     last.identity or task.identity or ""))
+        last = attempts[-1]  # fields by index below: TaskAttempt(_, state, scheduled, _, _, identity, _)
+        since, scheduled = int(state_time), int(attempts[0][2])
+        if len(attempts) == 1:  # the usual task: its one attempt's worker, if one started it
+            identity, count = last[5] or "", "1"
+        else:
+            identity, count = last[5] or task.identity or "", str(len(attempts))
+        add((kind, name, task_id, last[1], dates.get(since) or dates.setdefault(since, when(since)),
+             dates.get(scheduled) or dates.setdefault(scheduled, when(scheduled)), count, identity))
     emit(args, None,
          ["KIND", "NAME", "ID", "STATE", "SINCE", "SCHEDULED", "ATTEMPTS", "WORKER"], rows,
          empty="(no tasks in %s run %s)" % (args.workflow_id, fetched["execution"]["runId"]))
