@@ -117,21 +117,20 @@ class AsyncTransport:
         return (len(getattr(connector, "_acquired", ())), idle)
 
     def abort(self) -> None:
-        """Make every send in flight fail and every later one fail at once; from any thread, or a
-        signal handler. The connections are closed on the loop (at its next turn when called from
-        elsewhere): a long poll waiting for its answer wakes up with a closed connection."""
+        """Make every send in flight fail and every later one fail at once; from the loop, any
+        thread, or a signal handler. The connections are closed at the loop's next turn (through
+        ``call_soon_threadsafe``, safe from all three): a long poll waiting for its answer wakes up
+        with a closed connection."""
         self._aborted = True
+        self._on_loop(self._start_closing)
+
+    def _on_loop(self, callback: Any) -> None:
+        if self.loop.is_closed():
+            return  # nothing can run on a closed loop: its sockets went with it
         try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is self.loop:
-            self._start_closing()
-        elif not self.loop.is_closed():
-            try:
-                self.loop.call_soon_threadsafe(self._start_closing)
-            except RuntimeError:  # the loop closed in between
-                pass
+            self.loop.call_soon_threadsafe(callback)
+        except RuntimeError:  # the loop closed in between
+            pass
 
     def _start_closing(self) -> None:
         if self._closing is None and not self.loop.is_closed():
@@ -145,19 +144,7 @@ class AsyncTransport:
 
     def close(self) -> None:
         """Start closing the connections without waiting (``aclose`` waits); from any thread."""
-        if self.loop.is_closed():
-            return  # nothing can run on a closed loop: its sockets went with it
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is self.loop:
-            self._start_closing()
-            return
-        try:
-            self.loop.call_soon_threadsafe(self._start_closing)
-        except RuntimeError:  # the loop closed in between
-            pass
+        self._on_loop(self._start_closing)
 
 
 def environment_proxy(endpoint_url: str) -> Optional[str]:
