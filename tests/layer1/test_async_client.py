@@ -30,6 +30,7 @@ pytest.importorskip("aiohttp")
 
 THROTTLED = {"__type": "com.amazon.coral.availability#ThrottlingException", "message": "Rate exceeded"}
 DROP = "drop"  # the stub closes the connection without answering
+SLOW = "slow"  # the stub answers {} after 1.5 s
 
 
 class Stub:
@@ -52,6 +53,9 @@ class Stub:
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
+                if queued == SLOW:
+                    time.sleep(1.5)
+                    queued = (200, {})
                 status, document = queued
                 payload = json.dumps(document).encode()
                 self.send_response(status)
@@ -188,6 +192,13 @@ def test_a_refused_connection_is_a_retryable_transport_error_after_the_attempts(
     assert not isinstance(caught.value, aiohttp.ClientError)
 
 
+def test_a_read_timeout_is_a_retryable_transport_error(stub: Stub) -> None:
+    stub.answers.append(SLOW)
+    with pytest.raises(exceptions.TransportError, match="DescribeDomain: no answer .*timed out") as caught:
+        run(async_client(stub.url, read_timeout=0.5, max_attempts=1), lambda swf: swf.describe_domain(name="d"))
+    assert caught.value.retryable is True  # type: ignore[attr-defined]
+
+
 # -- interceptors ---------------------------------------------------------------------------------
 
 class Recorder(CallInterceptor):
@@ -272,7 +283,8 @@ def test_a_long_poll_returns_empty_after_the_servers_hold_and_reads_past_sixty_s
         task = await swf.poll_for_decision_task(domain="polls", task_list={"name": "nobody"})
         return task, time.monotonic() - started, swf._transport
 
-    task, waited, transport = run(async_client(swf_endpoint), work)
+    # read_timeout=1 s: other calls would time out on a 2 s wait; polls read for 70 s
+    task, waited, transport = run(async_client(swf_endpoint, read_timeout=1.0, max_attempts=1), work)
     assert not task.get("taskToken") and waited >= 1.5  # the fixture's server holds polls 2 s
     poll_timeout = [t for key, t in transport._timeouts.items() if key[1] >= 70]
     assert len(poll_timeout) == 1 and poll_timeout[0].sock_read >= 70 > 60 and poll_timeout[0].total is None
