@@ -17,7 +17,10 @@ setup(
         "requests>=2.32.2",  # HTTPAdapter.get_connection_with_tls_context (layer1/transport.py)
     ],
     extras_require={
+        # AsyncLayer1's HTTP (swfkit/layer1/async_transport.py says why aiohttp).
+        "async": ["aiohttp>=3.9"],
         "test": [
+            "aiohttp>=3.9",
             "pytest>=7",
             "responses>=0.23",
             "hypothesis>=6.80",

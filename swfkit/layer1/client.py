@@ -8,15 +8,14 @@ import threading
 import time
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
-from swfkit.exceptions import ServiceError, TransportError, ValidationError
+from swfkit.exceptions import ServiceError, TransportError
 from swfkit.layer1 import endpoints
 from swfkit.layer1.domain_operations import DomainOperations
 from swfkit.layer1.execution_operations import ExecutionOperations
 from swfkit.layer1.faults import from_answer
 from swfkit.layer1.input_checks import input_check
 from swfkit.layer1.call_interceptors import CallOutcome, interceptors_tuple, notify_after, notify_before
-from swfkit.layer1.operation_names import WIRE_NAMES
-from swfkit.layer1.pagination import operation_name, pages
+from swfkit.layer1.pagination import operation_name, pages, wire_arguments
 from swfkit.layer1.retries import RetryPolicy
 from swfkit.layer1.signing import Signer, host_header
 from swfkit.layer1.task_operations import TaskOperations
@@ -31,10 +30,21 @@ _LONG_POLLS = frozenset({"PollForDecisionTask", "PollForActivityTask"})
 _CONTENT_TYPE = "application/x-amz-json-%s" % METADATA["jsonVersion"]
 
 
-def _user_agent() -> str:
+def user_agent() -> str:
+    """The ``User-Agent`` both clients send."""
     from swfkit import __version__
 
     return "swfkit/%s" % __version__
+
+
+def request_headers(host: str, operation: str) -> Dict[str, str]:
+    """The headers signed for ``operation`` (both clients): only what SWF needs; User-Agent and
+    Accept-Encoding are added after signing."""
+    return {
+        "Host": host,
+        "X-Amz-Target": "%s.%s" % (METADATA["targetPrefix"], operation),
+        "Content-Type": _CONTENT_TYPE,
+    }
 
 
 class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperations):
@@ -108,7 +118,7 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
         self._transport: Optional[Transport] = None
         self._open_lock = threading.Lock()  # guards opening the transport and the signer
         self._aborted = False
-        self._user_agent = _user_agent()
+        self._user_agent = user_agent()
         self._host = host_header(self.endpoint_url)
         self._prepared: Dict[str, Tuple[Any, Dict[str, str], Tuple[float, float]]] = {}
 
@@ -144,12 +154,7 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
 
     def _prepare(self, operation: str) -> Tuple[Any, Dict[str, str], Tuple[float, float]]:
         validate = input_check(operation)
-        # Only what SWF needs is signed; User-Agent and Accept-Encoding are added after signing.
-        headers = {
-            "Host": self._host,
-            "X-Amz-Target": "%s.%s" % (METADATA["targetPrefix"], operation),
-            "Content-Type": _CONTENT_TYPE,
-        }
+        headers = request_headers(self._host, operation)
         timeout = self._long_poll_timeout if operation in _LONG_POLLS else self._timeout
         prepared = self._prepared[operation] = (validate, headers, timeout)
         return prepared
@@ -245,15 +250,7 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
             Each page's answer dict, in order, until one has no ``nextPageToken``.
         """
         operation = operation_name(operation)
-        names = WIRE_NAMES[operation]
-        wire: Dict[str, Any] = {}
-        for name, value in params.items():
-            if value is None:
-                continue
-            if name not in names and name not in names.values():
-                raise ValidationError(operation, name, "unknown argument (expected one of: %s)" % ", ".join(sorted(names)))
-            wire[names.get(name, name)] = value
-        return pages(self.call, operation, wire)
+        return pages(self.call, operation, wire_arguments(operation, params))
 
     def __reduce__(self) -> Any:
         # Connections, locks and refreshable credentials do not cross processes: the copy is built

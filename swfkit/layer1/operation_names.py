@@ -53,3 +53,10 @@ class OperationsBase:
 
     def call(self, operation: str, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
         raise NotImplementedError
+
+
+class AsyncOperationsBase:
+    """What the generated coroutine mixins need: ``call`` as a coroutine (provided by ``AsyncLayer1``)."""
+
+    async def call(self, operation: str, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+        raise NotImplementedError

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Callable
+from typing import Any, Awaitable, Callable, Optional
 
 from swfkit.exceptions import ServiceError, SWFError, TransportError
 
@@ -26,15 +26,20 @@ class RetryPolicy:
         cap: the largest backoff ceiling, in seconds.
         sleep: the sleeping function (tests replace it).
         jitter: returns a float in [0, 1) (tests replace it).
+        async_sleep: the coroutine ``AsyncLayer1`` awaits between attempts (tests replace it);
+            None for ``asyncio.sleep``, looked up when first needed (the sync client never
+            imports asyncio).
     """
 
     def __init__(self, max_attempts: int, *, base: float = DEFAULT_BASE_SECONDS, cap: float = DEFAULT_CAP_SECONDS,
-                 sleep: Callable[[float], None] = time.sleep, jitter: Callable[[], float] = random.random) -> None:
+                 sleep: Callable[[float], None] = time.sleep, jitter: Callable[[], float] = random.random,
+                 async_sleep: Optional[Callable[[float], Awaitable[Any]]] = None) -> None:
         self.max_attempts = max_attempts
         self.base = base
         self.cap = cap
         self.sleep = sleep
         self.jitter = jitter
+        self.async_sleep = async_sleep
 
     @staticmethod
     def retryable(error: SWFError) -> bool:
@@ -55,4 +60,16 @@ class RetryPolicy:
         if attempt >= self.max_attempts or not self.retryable(error):
             return False
         self.sleep(self.delay(attempt))
+        return True
+
+    async def should_retry_async(self, error: SWFError, attempt: int) -> bool:
+        """``should_retry`` for coroutines: the same decision, the wait awaited (``async_sleep``)."""
+        if attempt >= self.max_attempts or not self.retryable(error):
+            return False
+        sleep = self.async_sleep
+        if sleep is None:
+            import asyncio  # already imported by whoever runs this coroutine
+
+            sleep = asyncio.sleep
+        await sleep(self.delay(attempt))
         return True

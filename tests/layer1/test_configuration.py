@@ -123,7 +123,7 @@ def test_context_manager_closes() -> None:
 def test_public_names() -> None:
     import swfkit.layer1
 
-    assert swfkit.layer1.__all__ == ["Layer1"]
+    assert swfkit.layer1.__all__ == ["Layer1", "AsyncLayer1"]
 
 
 def test_pickles_for_worker_processes() -> None:
