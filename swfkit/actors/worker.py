@@ -26,7 +26,7 @@ from .heartbeater import Heartbeater
 from .payload_wiring import decoded_task, encode_outcome, resolve_payloads
 from .registration import ACTIVITY_TIMEOUT_DEFAULTS, ActivityTypeRegistration, Timeout, ensure_registered
 from .task_interceptors import TIMED_OUT, TaskOutcome, activity_task_info, notify, notify_closed
-from .task_log_context import activity_task_fields, task_fields
+from .task_log_context import activity_task_fields, enter_task, leave_task
 from .task_values import ActivityCanceled, ActivityTask, ActivityTaskLost, UnknownActivityType
 
 log = logging.getLogger("swfkit.actors.worker")
@@ -247,10 +247,10 @@ class Worker(Actor):
         While it runs, ``swfkit.actors.task_log_context.current_task_fields()`` gives the task's ids
         (for log lines); interceptors hear ``task_started`` before and ``task_closed`` after the answer.
         """
-        with task_fields(activity_task_fields(self.domain, self.task_list, task)):
+        token = enter_task(activity_task_fields, self.domain, self.task_list, task)
+        try:
             if not self.interceptors:
-                outcome, error = self._run_task(task)
-                self._answer(task, outcome)
+                self._answer(task, self._run_task(task)[0])
                 return
             info = activity_task_info(self.domain, self.task_list, self.identity, task)
             states = notify(self.interceptors, "task_started", info)
@@ -262,15 +262,24 @@ class Worker(Actor):
                 notify_closed(self.interceptors, states, info,
                               TaskOutcome(result, time.perf_counter() - started, None, reason, error))
             self._answer(task, outcome, closed)
+        finally:
+            leave_task(token)
 
     def _answer(self, task: ActivityTask, outcome: Tuple[str, Any],
                 closed: Optional[Callable[[str], None]] = None) -> None:
         """Send the answer (from the responder thread when pipelined, in this context's ids), then
         tell ``closed`` what became of it."""
+        if closed is None:
+            if self._responder is None:
+                self.respond(task, *outcome)
+            else:
+                context = contextvars.copy_context()
+                self._responder.submit(lambda: context.run(self.respond, task, *outcome))
+            return
+
         def answer() -> None:
             result = self.respond(task, *outcome)
-            if closed is not None:
-                closed(result or (TIMED_OUT if outcome[0] == "lost" else outcome[0]))
+            closed(result or (TIMED_OUT if outcome[0] == "lost" else outcome[0]))
         if self._responder is not None:
             context = contextvars.copy_context()
             self._responder.submit(lambda: context.run(answer))
