@@ -109,7 +109,9 @@ class Worker(Actor):
             and task (metrics, tracing).
         threads: tasks run at once by ``run`` in this process, each in a thread of its own (for
             I/O-bound activities); the worker polls only when a thread is free. With
-            ``run(processes=M)``: M processes of ``threads`` each.
+            ``run(processes=M)``: M processes of ``threads`` each. While it runs, ``layer1`` is a
+            copy of the given client keeping a connection per thread (and per heartbeat) if the
+            given one keeps fewer.
 
     Raises:
         ValueError: ``heartbeat_interval`` <= 0, ``threads`` not an int >= 1.
@@ -335,6 +337,9 @@ class Worker(Actor):
             responder.drain(self.drain_timeout)
 
     def _run_threads(self, stop_after_tasks: Optional[int], signals: Sequence[int]) -> int:
+        caller_client, wider = self.layer1, _wider_client(self.layer1, 2 * self.threads + 1)
+        if wider is not None:  # each thread may answer while a heartbeat of its task is out
+            self.layer1 = wider
         threads = self._activity_threads = ActivityThreads(self.threads, self._handle_counted,
                                                            "swfkit-activity-%s" % self.task_list)
         try:
@@ -345,6 +350,10 @@ class Worker(Actor):
         finally:  # a second signal (SystemExit) lands here without waiting: the threads are daemons
             self._activity_threads = None
             threads.close()
+            if wider is not None:
+                self.layer1 = caller_client
+                if not threads.in_flight:
+                    wider.close()
 
     def run_once(self) -> bool:
         """Poll once and handle the task if one came; True if a task was taken. With ``threads`` > 1
@@ -409,6 +418,17 @@ class Worker(Actor):
             log.exception("could not report %s as %s; SWF will time it out", where, kind)
             return TIMED_OUT
         return kind
+
+
+def _wider_client(client: Any, connections: int) -> Any:
+    """A copy of ``client`` keeping ``connections`` connections open, if it is a ``Layer1`` keeping
+    fewer (else None): more concurrent callers than pooled connections open and drop a connection
+    per call, each with a warning from urllib3."""
+    from ..layer1 import Layer1
+
+    if isinstance(client, Layer1) and getattr(client, "_pool_size", connections) < connections:
+        return client.copy(pool_size=connections)
+    return None
 
 
 def _completed(value: Any, offload: bool = False) -> Tuple[str, Any]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -210,3 +211,21 @@ def test_a_second_sigterm_exits_at_once(registered: Any, endpoint: str, tmp_path
         finally:
             if process.poll() is None:
                 process.kill()
+
+
+def test_threads_get_a_connection_each(registered: Any, tmp_path: Any, caplog: Any) -> None:
+    caplog.set_level(logging.WARNING, logger="urllib3")
+    GatherWorker.reset()
+    narrow = registered.copy(pool_size=1)
+    worker = GatherWorker(narrow, threads=8)
+    with running(FanOutDecider(registered)), running(worker):
+        for round_number in range(3):  # 8 tasks finishing together: 8 answers at once
+            log_dir = tmp_path / str(round_number)
+            log_dir.mkdir()
+            execution = start(registered, "wide-%d" % round_number, {
+                "count": 8, "activity": ["sleepy", "1"], "attempts": 1, "input": {"log_dir": str(log_dir), "gather": 8}})
+            info = wait_closed(registered, execution, timeout=40)
+            assert info["closeStatus"] == "COMPLETED"
+    assert GatherWorker.max_in_flight == 8
+    assert [r.getMessage() for r in caplog.records if "pool is full" in r.getMessage()] == []
+    assert worker.layer1 is narrow  # the caller's client again after run()
