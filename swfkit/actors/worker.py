@@ -108,7 +108,8 @@ class Worker(Actor):
         interceptors: ``swfkit.actors.task_interceptors.ActorInterceptor`` objects told of every poll
             and task (metrics, tracing).
         threads: tasks run at once by ``run`` in this process, each in a thread of its own (for
-            I/O-bound activities); the worker polls only when a thread is free. With
+            I/O-bound activities; default: the class attribute ``threads``, 1); the worker polls
+            only when a thread is free. With
             ``run(processes=M)``: M processes of ``threads`` each. While it runs, ``layer1`` is a
             copy of the given client keeping a connection per thread (and per heartbeat) if the
             given one keeps fewer.
@@ -119,6 +120,8 @@ class Worker(Actor):
 
     kind = "worker"
     task_kind = "activity"
+    #: Default of the ``threads`` argument for instances of a subclass.
+    threads = 1
     #: Seconds ``run`` waits for pending answers when stopping.
     drain_timeout = 60.0
 
@@ -126,9 +129,9 @@ class Worker(Actor):
                  identity: Optional[str] = None, heartbeat_interval: Optional[float] = None,
                  activities: Iterable[Callable[..., Any]] = (), pipelined_answers: bool = True,
                  payloads: Any = None,
-                 interceptors: Optional[Sequence[Any]] = None, threads: int = 1) -> None:
+                 interceptors: Optional[Sequence[Any]] = None, threads: Optional[int] = None) -> None:
         super().__init__(layer1, domain, task_list, identity=identity, interceptors=interceptors)
-        self.threads = check_threads(threads)
+        self.threads = check_threads(threads if threads is not None else type(self).threads)
         self._activity_threads: Optional[ActivityThreads] = None
         self._handled_lock = threading.Lock()
         self.payloads = resolve_payloads(payloads)

@@ -324,7 +324,8 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         if kind == "worker":
             parser.add_argument("--threads", type=positive_int, default=None,
                                 help="activity tasks run at once per process, each in a thread (I/O-bound "
-                                     "activities; default: the class's threads, 1); with --processes M: M x N")
+                                     "activities; default: the class's threads attribute, 1); with --processes M: "
+                                     "M x N")
         parser.add_argument("--metrics-port", type=port_number, default=None,
                             help="serve Prometheus metrics at http://ADDRESS:PORT/metrics (the sum over "
                                  "--processes)")

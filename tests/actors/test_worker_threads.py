@@ -229,3 +229,11 @@ def test_threads_get_a_connection_each(registered: Any, tmp_path: Any, caplog: A
     assert GatherWorker.max_in_flight == 8
     assert [r.getMessage() for r in caplog.records if "pool is full" in r.getMessage()] == []
     assert worker.layer1 is narrow  # the caller's client again after run()
+
+
+def test_threads_default_to_the_class_attribute(registered: Any) -> None:
+    class Wide(Worker):
+        domain, task_list, threads = DOMAIN, "workers", 6
+
+    assert Wide(registered).threads == 6 and Wide(registered, threads=2).threads == 2
+    assert Worker(registered, DOMAIN, "workers").threads == 1
