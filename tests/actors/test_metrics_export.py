@@ -162,3 +162,32 @@ def test_a_pool_serves_the_sum_of_its_processes(registered: Any, pool_command: A
     assert metrics.total("swfkit_layer1_calls_total", operation="DescribeDomain") >= 1  # the command's own check
     pool_command.send_signal(signal.SIGTERM)
     assert pool_command.wait(30) == 0
+
+
+def test_decider_command_serves_decision_metrics(registered: Any, endpoint: str, tmp_path: Any) -> None:
+    port = _free_port()
+    env = dict(bare_environment(tmp_path), SWF_DOMAIN=DOMAIN, PYTHONPATH=os.pathsep.join([str(REPO), HERE]))
+    process = subprocess.Popen([sys.executable, "-m", "swfkit", "decider", "start", "sample_actors:FanOutDecider",
+                                "--metrics-port", str(port), "--endpoint-url", endpoint], env=env, cwd=HERE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        with running(SampleWorker(registered)):
+            execution = start(registered, "decider-metrics", {"count": 3, "activity": ["double", "1"], "input": 1})
+            wait_closed(registered, execution, timeout=60)
+        completed = len(of_type(events(registered, execution), "DecisionTaskCompleted"))
+        decisions = dict(kind="decision", domain=DOMAIN, task_list="deciders", type="fanout", version="1")
+        deadline = time.monotonic() + 10  # the last task_closed runs just after its answer
+        while True:
+            metrics = scrape("http://127.0.0.1:%d/metrics" % port)
+            if metrics.total("swfkit_tasks_closed_total", **decisions) >= completed or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert metrics.total("swfkit_tasks_closed_total", result="completed", **decisions) == completed
+        assert metrics.total("swfkit_task_wait_seconds_count", **decisions) == completed
+        assert metrics.total("swfkit_layer1_calls_total", operation="RespondDecisionTaskCompleted") == completed
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(30) == 0
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
