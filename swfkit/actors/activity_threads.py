@@ -96,8 +96,9 @@ class ActivityThreads:
                 return
             try:
                 self._run(task)
-            except Exception:  # handle() answers failures itself; this is the last guard
-                log.exception("handling an activity task failed unexpectedly")
+            except BaseException:  # handle() answers failures itself; this is the last guard
+                # (SystemExit from an activity would otherwise end this thread quietly, one fewer for good)
+                log.exception("handling an activity task failed unexpectedly; it is left to time out in SWF")
             finally:
                 with self._idle:
                     self._in_flight -= 1

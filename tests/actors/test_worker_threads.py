@@ -237,3 +237,24 @@ def test_threads_default_to_the_class_attribute(registered: Any) -> None:
 
     assert Wide(registered).threads == 6 and Wide(registered, threads=2).threads == 2
     assert Worker(registered, DOMAIN, "workers").threads == 1
+
+
+def test_a_thread_survives_what_escapes_a_task(caplog: Any) -> None:
+    from swfkit.actors.activity_threads import ActivityThreads
+
+    done: List[str] = []
+
+    def run(task: str) -> None:
+        if task == "exit":
+            raise SystemExit(3)  # an activity calling sys.exit()
+        done.append(task)
+
+    threads = ActivityThreads(1, run)
+    stop = threading.Event()
+    for task in ("exit", "next"):
+        assert threads.take_slot(stop)
+        threads.submit(task)
+    threads.wait()
+    threads.close()
+    assert done == ["next"] and threads.in_flight == 0
+    assert any("left to time out" in r.getMessage() for r in caplog.records)
