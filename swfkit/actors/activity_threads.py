@@ -1,10 +1,13 @@
 """The threads of ``Worker(threads=N)``: N activity tasks in flight in one process.
 
-One thread polls (the worker's loop) and N daemon threads run the tasks. The loop takes a free
-slot *before* each poll, so a task is only ever taken from SWF when a thread is ready to start it
-at once: no task waits in the process while its start-to-close timer runs. Each thread answers its
-own task (the answer is part of the task's slot). Daemon threads, so a second signal during the
-drain exits the process at once, as it does with one task.
+N daemon threads run the tasks; the worker's loop polls, helped by up to ``max_pollers - 1``
+more polling threads (``extra_poller``), because one poller takes at most one task per round trip
+(on SWF, some tens of milliseconds) however many threads are free. Every poller takes a free slot
+*before* it polls, so a task is only ever taken from SWF when a thread is ready to start it at
+once: no task waits in the process while its start-to-close timer runs, and never more than N
+tasks (or polls holding a slot) are out. Each thread answers its own task (the answer is part of
+the task's slot). Daemon threads, so a second signal during the drain exits the process at once,
+as it does with one task.
 """
 from __future__ import annotations
 
@@ -13,9 +16,11 @@ import queue
 import threading
 from typing import Any, Callable, Optional
 
+from ..exceptions import ServiceError, TransportError
+
 log = logging.getLogger("swfkit.actors.worker")
 
-__all__ = ["ActivityThreads", "check_threads"]
+__all__ = ["ActivityThreads", "check_threads", "extra_poller"]
 
 #: Seconds between two looks at the stop event while waiting for a free thread.
 SLOT_WAIT = 0.1
@@ -104,3 +109,29 @@ class ActivityThreads:
                     self._in_flight -= 1
                     self._idle.notify_all()
                 self._slots.release()
+
+
+def extra_poller(worker: Any, backoff_start: float, backoff_max: float) -> None:
+    """A polling loop besides the worker's own: ``worker.run_once()`` until ``worker.stop_event``.
+
+    Failed polls are retried with the same backoff as the main loop; a poll refused for good (an
+    unknown domain) ends this loop quietly, since the main loop meets the same refusal and reports it.
+    """
+    backoff = 0.0
+    while not worker.stop_event.is_set():
+        try:
+            worker.run_once()
+            backoff = 0.0
+        except (TransportError, ServiceError) as err:
+            if worker.stop_event.is_set():  # the poll was abandoned by stop()
+                return
+            if isinstance(err, ServiceError) and not err.retryable:
+                log.debug("extra poller on %s/%s stops: %s", worker.domain, worker.task_list, err)
+                return
+            backoff = min(max(backoff * 2, backoff_start), backoff_max)
+            log.warning("worker poll on %s/%s failed, retrying in %.1fs: %s", worker.domain, worker.task_list,
+                        backoff, err)
+            worker.stop_event.wait(backoff)
+        except Exception:  # never let a poller die silently
+            log.exception("worker poller on %s/%s failed unexpectedly", worker.domain, worker.task_list)
+            worker.stop_event.wait(backoff_start)

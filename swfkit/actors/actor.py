@@ -138,6 +138,8 @@ class Actor:
         from ..layer1 import Layer1
         from ..layer1.endpoints import is_loopback
 
+        if self._poller is not None:  # already open (a threaded worker opens it before its loop)
+            return
         if isinstance(self.layer1, Layer1) and is_loopback(self.layer1.endpoint_url):
             # One attempt per poll: an aborted poll must not be sent again; run_loop retries failures.
             self._poller = self.layer1.copy(max_attempts=1)

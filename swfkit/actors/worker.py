@@ -18,8 +18,8 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 from ..decisions.payload_offload import offloading
 from ..exceptions import SWFError, UnknownResourceFault
 from ..spec.limits import MAX_DATA_LENGTH, OFFLOAD_HINT
-from .activity_threads import ActivityThreads, check_threads
-from .actor import DEFAULT_SIGNALS, Actor
+from .activity_threads import ActivityThreads, check_threads, extra_poller
+from .actor import DEFAULT_SIGNALS, POLL_BACKOFF_MAX, POLL_BACKOFF_START, Actor
 from .responder import Responder
 from .failures import cut, failure_of
 from .heartbeater import Heartbeater
@@ -122,6 +122,9 @@ class Worker(Actor):
     task_kind = "activity"
     #: Default of the ``threads`` argument for instances of a subclass.
     threads = 1
+    #: With ``threads`` > 1, long polls out at once (at most ``threads``): one poller takes one task
+    #: per round trip, which would cap a many-threaded worker; a poll holds a thread's slot.
+    max_pollers = 4
     #: Seconds ``run`` waits for pending answers when stopping.
     drain_timeout = 60.0
 
@@ -133,7 +136,9 @@ class Worker(Actor):
         super().__init__(layer1, domain, task_list, identity=identity, interceptors=interceptors)
         self.threads = check_threads(threads if threads is not None else type(self).threads)
         self._activity_threads: Optional[ActivityThreads] = None
+        self._extra_pollers: List[threading.Thread] = []
         self._handled_lock = threading.Lock()
+        self._taken = 0
         self.payloads = resolve_payloads(payloads)
         if heartbeat_interval is not None and heartbeat_interval <= 0:
             raise ValueError("Worker: heartbeat_interval: must be > 0 seconds, got %r" % (heartbeat_interval,))
@@ -153,6 +158,7 @@ class Worker(Actor):
         state = super().__getstate__()
         state["_responder"] = None  # a thread of this process
         state["_activity_threads"] = None
+        state["_extra_pollers"] = []
         state["_handled_lock"] = None
         return state
 
@@ -345,12 +351,25 @@ class Worker(Actor):
             self.layer1 = wider
         threads = self._activity_threads = ActivityThreads(self.threads, self._handle_counted,
                                                            "swfkit-activity-%s" % self.task_list)
+        self._taken = 0
+        # stop_after_tasks counts in the one loop: with it, that loop is the only poller
+        pollers = 1 if stop_after_tasks is not None else max(1, min(self.threads, self.max_pollers))
         try:
-            return super().run_loop(stop_after_tasks, signals)
+            self._open_poller()  # shared by every poller (run_loop opens it again: same effect)
+            self._extra_pollers = [threading.Thread(target=extra_poller, name="swfkit-poller-%s-%d" % (
+                self.task_list, index), args=(self, POLL_BACKOFF_START, POLL_BACKOFF_MAX), daemon=True)
+                for index in range(1, pollers)]
+            for poller in self._extra_pollers:
+                poller.start()
+            super().run_loop(stop_after_tasks, signals)
+            return self._taken
         except Exception:  # polling cannot go on (FatalPollError): still answer what was taken
+            self.stop_event.set()
+            self._join_extra_pollers()
             threads.wait()
             raise
         finally:  # a second signal (SystemExit) lands here without waiting: the threads are daemons
+            self._extra_pollers = []
             self._activity_threads = None
             threads.close()
             if wider is not None:
@@ -374,16 +393,27 @@ class Worker(Actor):
         if task is None:
             threads.give_back()
             return False
+        with self._handled_lock:
+            self._taken += 1
         threads.submit(task)
         return True
 
     def finish_tasks(self) -> None:
-        """With ``threads`` > 1: wait until every task taken was answered."""
+        """With ``threads`` > 1: wait for the other pollers' polls to end (a task they bring is
+        handled too), then until every task taken was answered."""
         threads = self._activity_threads
-        if threads is not None and threads.in_flight:
+        if threads is None:
+            return
+        self._join_extra_pollers()
+        if threads.in_flight:
             log.info("worker on %s/%s: waiting for %d tasks in flight", self.domain, self.task_list,
                      threads.in_flight)
             threads.wait()
+
+    def _join_extra_pollers(self) -> None:
+        for poller in self._extra_pollers:
+            while poller.is_alive():  # in steps, so that signals are still handled meanwhile
+                poller.join(0.5)
 
     def _handle_counted(self, task: ActivityTask) -> None:
         self.handle(task)

@@ -258,3 +258,36 @@ def test_a_thread_survives_what_escapes_a_task(caplog: Any) -> None:
     threads.close()
     assert done == ["next"] and threads.in_flight == 0
     assert any("left to time out" in r.getMessage() for r in caplog.records)
+
+
+class PollsOut:
+    """A call interceptor keeping the most PollForActivityTask calls out at once."""
+
+    def __init__(self) -> None:
+        self.lock, self.out, self.most = threading.Lock(), 0, 0
+
+    def before_call(self, operation: str, params: Any) -> bool:
+        if operation != "PollForActivityTask":
+            return False
+        with self.lock:
+            self.out += 1
+            self.most = max(self.most, self.out)
+        return True
+
+    def after_call(self, outcome: Any, state: bool) -> None:
+        if state:
+            with self.lock:
+                self.out -= 1
+
+
+@pytest.mark.parametrize("threads, expected", [(1, 1), (3, 3), (8, 4)])
+def test_several_polls_are_out_at_once_but_never_more_than_threads(registered: Any, endpoint: str,
+                                                                   threads: int, expected: int) -> None:
+    from swfkit.layer1 import Layer1
+
+    polls = PollsOut()
+    worker = SampleWorker(Layer1(endpoint_url=endpoint, region="us-east-1", interceptors=[polls]), threads=threads)
+    with running(worker):
+        wait_for(lambda: polls.most >= expected, 10, "%d polls out at once" % expected)
+        time.sleep(1.2)  # a few more rounds of the test server's 0.5 s long polls
+    assert polls.most == expected  # max_pollers = 4 bounds it
