@@ -109,13 +109,13 @@ def running(endpoint: str, deciders: Sequence[Any], workers: Sequence[Any]) -> I
 
 
 def futures_actors(endpoint: str, codec: Any, workflows: Sequence[Any], activities: Sequence[Any],
-                   workers: int = 2) -> Any:
+                   workers: int = 2, threads: int = 1) -> Any:
     decider = futures.FuturesDecider(client(endpoint), workflows, domain=DOMAIN, payloads=codec)
     task_lists = sorted({a.swfkit_activity.task_list for a in activities})
     pool = []
     for task_list in task_lists:
         for _ in range(workers):
-            worker = Worker(client(endpoint), DOMAIN, task_list, payloads=codec)
+            worker = Worker(client(endpoint), DOMAIN, task_list, payloads=codec, threads=threads)
             for act in activities:
                 if act.swfkit_activity.task_list == task_list:
                     act.register(worker)
@@ -132,12 +132,15 @@ def start(swf: Layer1, name: str, input: str) -> Dict[str, str]:
     return {"workflowId": workflow_id, "runId": run_id}
 
 
-def test_big_input_results_signal_and_chained_result(swf_endpoint: str, tmp_path: pathlib.Path) -> None:
+@pytest.mark.parametrize("per_task_list, threads", [(2, 1), (1, 3)])  # (1, 3): the codec in a threaded worker
+def test_big_input_results_signal_and_chained_result(swf_endpoint: str, tmp_path: pathlib.Path, per_task_list: int,
+                                                     threads: int) -> None:
     store = FileStore(tmp_path / "store")
     codec = Payloads(store)
     swf = client(swf_endpoint)
     decider, workers = futures_actors(swf_endpoint, Payloads(store), [BigPayloads],
-                                      [five_megabytes, two_megabytes, digest])
+                                      [five_megabytes, two_megabytes, digest], workers=per_task_list,
+                                      threads=threads)
     big_input = json.dumps(["i" * MB])
     with running(swf_endpoint, [decider], workers):
         execution = start(swf, "big_payloads", codec.encode("StartWorkflowExecution.input", big_input))
