@@ -1,0 +1,203 @@
+"""OpenTelemetry spans for SWF calls and tasks, used only when ``opentelemetry-api`` is installed.
+
+::
+
+    from swfkit.actors.tracing import TracingActorInterceptor, TracingCallInterceptor
+
+    layer1 = Layer1(interceptors=[TracingCallInterceptor()])        # a CLIENT span per call
+    worker = Worker(layer1, "demo", "work", interceptors=[TracingActorInterceptor()])  # a CONSUMER span per task
+
+Importing this module imports no part of OpenTelemetry; building an interceptor does, and raises
+``ConfigurationError`` saying what to install when it is missing. Spans go to the global tracer
+provider unless one is given (``opentelemetry-sdk`` configures and exports them; with the API
+alone they are no-ops).
+
+A task span's parent is the trace context its input carries (``trace_fields``: the futures
+envelope's ``trace`` field; for a decision task, the workflow's input), else whatever span is
+current. While a call or task span is open it is the current span of the thread (or task) doing
+the work, so spans the activity code opens, and the calls it makes, nest under it.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+from typing import Any, Callable, Dict, Mapping, Optional
+
+from swfkit import __version__
+from swfkit.exceptions import ConfigurationError
+from swfkit.layer1.call_interceptors import CallInterceptor, CallOutcome
+
+from .task_interceptors import FAILED, TIMED_OUT, ActorInterceptor, TaskInfo, TaskOutcome
+from .trace_fields import checked_trace, trace_of_input
+
+__all__ = ["TracingCallInterceptor", "TracingActorInterceptor", "current_trace", "task_trace"]
+
+INSTALL_HINT = ("OpenTelemetry tracing needs the opentelemetry-api package: pip install opentelemetry-api "
+                "(and opentelemetry-sdk to record and export spans)")
+
+
+def _opentelemetry() -> Any:
+    """The ``opentelemetry`` modules the interceptors use, imported on first need.
+
+    Raises:
+        ConfigurationError: ``opentelemetry-api`` is not installed (``setting="opentelemetry"``).
+    """
+    try:
+        from opentelemetry import context, trace
+        from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+    except ImportError as err:
+        raise ConfigurationError("%s (%s)" % (INSTALL_HINT, err), setting="opentelemetry") from None
+    return context, trace, TraceContextTextMapPropagator()
+
+
+def current_trace() -> Optional[Dict[str, str]]:
+    """The W3C trace context of the span current in this thread (or task), as a ``trace`` field.
+
+    None when no valid span is current, and whenever OpenTelemetry was never imported in this process
+    (then nothing can have opened a span): starting a workflow never imports it.
+    """
+    trace_api = sys.modules.get("opentelemetry.trace")
+    if trace_api is None:
+        return None
+    if not trace_api.get_current_span().get_span_context().is_valid:
+        return None
+    _, _, propagator = _opentelemetry()
+    carrier: Dict[str, str] = {}
+    propagator.inject(carrier)
+    return checked_trace(carrier)
+
+
+def task_trace(task: TaskInfo) -> Optional[Dict[str, str]]:
+    """The default extractor: the ``trace`` field of an activity task's input, or of a decision
+    task's workflow input (as recorded: an offloaded input is not fetched for this)."""
+    polled = task.task
+    if task.kind == "activity":
+        return trace_of_input(getattr(polled, "input", None))
+    execution = getattr(getattr(polled, "state", None), "execution", None)
+    return trace_of_input(getattr(execution, "input", None))
+
+
+class _Scope:
+    """An open span and, if it was made current, how to undo that (on the same thread only)."""
+
+    __slots__ = ("span", "token", "thread")
+
+    def __init__(self, span: Any, token: Any) -> None:
+        self.span = span
+        self.token = token
+        self.thread = threading.get_ident()
+
+    def close(self, context_api: Any) -> None:
+        # A context token can only be detached where it was attached; a hook called elsewhere
+        # (it should not be) still ends the span.
+        if self.token is not None and self.thread == threading.get_ident():
+            try:
+                context_api.detach(self.token)
+            except Exception:  # pragma: no cover - another context (asyncio task) than the attaching one
+                pass
+        self.span.end()
+
+
+class TracingCallInterceptor(CallInterceptor):
+    """A CLIENT span per SWF call: ``Layer1(interceptors=[TracingCallInterceptor()])``.
+
+    The span is named ``SWF/<operation>`` and carries the OpenTelemetry semantic conventions for
+    AWS SDK calls: ``rpc.system="aws-api"``, ``rpc.service="SWF"``, ``rpc.method``, and on a fault
+    ``aws.request_id`` (when SWF answered), ``error.type`` (the fault code), error status and the
+    exception as an event. swfkit's own: ``swf.domain`` (when the call names one), ``swf.attempts``
+    (requests sent, retries included). Retries are inside the one span.
+
+    Args:
+        tracer_provider: an OpenTelemetry ``TracerProvider`` (default: the global one).
+
+    Raises:
+        ConfigurationError: ``opentelemetry-api`` is not installed.
+    """
+
+    def __init__(self, tracer_provider: Any = None) -> None:
+        self._context, trace_api, _ = _opentelemetry()
+        self._trace = trace_api
+        self._tracer = trace_api.get_tracer("swfkit.layer1", __version__, tracer_provider=tracer_provider)
+        self._client = trace_api.SpanKind.CLIENT
+
+    def before_call(self, operation: str, params: Mapping[str, Any]) -> Any:
+        """Open the call's span and make it current."""
+        attributes: Dict[str, Any] = {"rpc.system": "aws-api", "rpc.service": "SWF", "rpc.method": operation}
+        domain = params.get("domain")
+        if isinstance(domain, str):
+            attributes["swf.domain"] = domain
+        span = self._tracer.start_span("SWF/" + operation, kind=self._client, attributes=attributes)
+        return _Scope(span, self._context.attach(self._trace.set_span_in_context(span)))
+
+    def after_call(self, outcome: CallOutcome, state: Any) -> None:
+        """Record attempts and any fault, end the span."""
+        if not isinstance(state, _Scope):
+            return
+        span = state.span
+        span.set_attribute("swf.attempts", outcome.attempts)
+        if outcome.fault is not None:
+            request_id = getattr(outcome.error, "request_id", None)
+            if request_id:
+                span.set_attribute("aws.request_id", request_id)
+            span.set_attribute("error.type", outcome.fault)
+            if outcome.error is not None:
+                span.record_exception(outcome.error)
+            span.set_status(self._trace.Status(self._trace.StatusCode.ERROR, outcome.fault))
+        state.close(self._context)
+
+
+class TracingActorInterceptor(ActorInterceptor):
+    """A CONSUMER span per task: ``Worker(..., interceptors=[TracingActorInterceptor()])``, ``Decider(...)``.
+
+    Named ``activity <type>/<version>`` or ``decision <workflow type>/<version>``, with
+    ``swf.domain``, ``swf.task_list``, ``swf.workflow.id``, ``swf.run_id``, ``swf.activity.id``
+    (activity tasks), ``swf.started_event_id``, ``swf.type``, and when the task closed
+    ``swf.task.outcome`` (completed, failed, canceled, timed_out) and ``swf.task.wait_time`` (seconds
+    in the task list, when known). ``failed`` and ``timed_out`` set the error status (a failure's
+    exception is recorded as an event).
+
+    Args:
+        tracer_provider: an OpenTelemetry ``TracerProvider`` (default: the global one).
+        extract: ``TaskInfo -> trace field or None``: where a task's parent comes from (default
+            ``task_trace``: the ``trace`` field of the task's input).
+
+    Raises:
+        ConfigurationError: ``opentelemetry-api`` is not installed.
+    """
+
+    def __init__(self, tracer_provider: Any = None,
+                 extract: Callable[[TaskInfo], Optional[Mapping[str, str]]] = task_trace) -> None:
+        self._context, trace_api, self._propagator = _opentelemetry()
+        self._trace = trace_api
+        self._tracer = trace_api.get_tracer("swfkit.actors", __version__, tracer_provider=tracer_provider)
+        self._consumer = trace_api.SpanKind.CONSUMER
+        self._extract = extract
+
+    def task_started(self, task: TaskInfo) -> Any:
+        """Open the task's span (under the trace context its input carries) and make it current."""
+        attributes: Dict[str, Any] = {
+            "swf.domain": task.domain, "swf.task_list": task.task_list, "swf.workflow.id": task.workflow_id,
+            "swf.run_id": task.run_id, "swf.started_event_id": task.started_event_id,
+            "swf.type": "%s/%s" % (task.type_name, task.type_version)}
+        if task.kind == "activity":
+            attributes["swf.activity.id"] = task.task_id
+        carried = self._extract(task)
+        parent = self._propagator.extract(dict(carried)) if carried else None
+        span = self._tracer.start_span("%s %s/%s" % (task.kind, task.type_name, task.type_version), context=parent,
+                                       kind=self._consumer, attributes=attributes)
+        return _Scope(span, self._context.attach(self._trace.set_span_in_context(span)))
+
+    def task_closed(self, task: TaskInfo, outcome: TaskOutcome, state: Any) -> None:
+        """Record the outcome, end the span."""
+        if not isinstance(state, _Scope):
+            return
+        span = state.span
+        span.set_attribute("swf.task.outcome", outcome.result)
+        if outcome.wait_time is not None:
+            span.set_attribute("swf.task.wait_time", outcome.wait_time)
+        if outcome.result in (FAILED, TIMED_OUT):
+            if outcome.error is not None:
+                span.record_exception(outcome.error)
+            description = outcome.reason if outcome.result == FAILED and outcome.reason else outcome.result
+            span.set_status(self._trace.Status(self._trace.StatusCode.ERROR, description))
+        state.close(self._context)
