@@ -6,11 +6,12 @@ import logging
 import os
 import signal
 import threading
+import time
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Optional, Sequence
 
 from ..exceptions import ConfigurationError, ServiceError, SWFError, TransportError
 from .identity import check_identity, default_identity
-from .task_interceptors import actor_interceptors
+from .task_interceptors import PollOutcome, actor_interceptors, notify
 
 log = logging.getLogger("swfkit.actors.pool")
 
@@ -51,6 +52,8 @@ class Actor:
         task_list = None
     #: "decider" or "worker", for log lines.
     kind = "actor"
+    #: "decision" or "activity": the kind of task, for interceptors.
+    task_kind = "task"
 
     def __init__(self, layer1: Any, domain: Optional[str] = None, task_list: Optional[str] = None, *,
                  identity: Optional[str] = None, interceptors: Optional[Sequence[Any]] = None) -> None:
@@ -150,12 +153,32 @@ class Actor:
         Raises:
             FatalPollError: the poll was refused for a reason retrying cannot fix.
         """
-        task = self.poll()
+        task = self.observed_poll() if self.interceptors else self.poll()
         if task is None:
             return False
         self.handle(task)
         self.tasks_handled += 1
         return True
+
+    def observed_poll(self) -> Optional[Any]:
+        """``poll()``, with ``poll_finished`` sent to the interceptors (a poll abandoned by ``stop``
+        counts as empty, not as an error)."""
+        started = time.perf_counter()
+        try:
+            task = self.poll()
+        except BaseException as err:
+            error = None if self.stop_event.is_set() else err
+            notify(self.interceptors, "poll_finished", PollOutcome(
+                self.task_kind, self.domain, self.task_list, time.perf_counter() - started, False, error))
+            raise
+        notify(self.interceptors, "poll_finished", PollOutcome(
+            self.task_kind, self.domain, self.task_list, time.perf_counter() - started, task is not None))
+        return task
+
+    def finish_tasks(self) -> None:
+        """Called once the loop stopped polling, before ``run_loop`` returns (signals still handled,
+        so a second one exits): finish what was taken. Nothing to do here; the threads of
+        ``Worker(threads=N)`` are waited for."""
 
     def run(self, processes: Optional[int] = None, *, stop_after_tasks: Optional[int] = None,
             shutdown_timeout: float = 90.0) -> int:
@@ -202,6 +225,7 @@ class Actor:
                         self.stop_event.wait(backoff)
                     if stop_after_tasks is not None and handled >= stop_after_tasks:
                         break
+                self.finish_tasks()
         finally:
             self._close_poller()
         log.info("%s on %s/%s stopped after %d tasks", self.kind, self.domain, self.task_list, handled)

@@ -8,7 +8,8 @@ workflow execution is failed instead. Nothing is dropped silently.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+import time
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from ..decisions import Decision, Decisions, fail_workflow_execution
 from ..decisions.payload_offload import offloading
@@ -17,6 +18,8 @@ from .actor import DEFAULT_SIGNALS, Actor
 from .failures import failure_of
 from .payload_wiring import resolve_payloads
 from .registration import WorkflowTypeRegistration, ensure_registered
+from .task_interceptors import COMPLETED, FAILED, TIMED_OUT, TaskOutcome, decision_task_info, notify, notify_closed
+from .task_log_context import decision_task_fields, task_fields
 from .task_values import DecisionTask
 
 log = logging.getLogger("swfkit.actors.decider")
@@ -48,6 +51,7 @@ class Decider(Actor):
     """
 
     kind = "decider"
+    task_kind = "decision"
     #: Events (over all runs) kept in memory so the next decision of a run fetches and folds only new events.
     cached_events = 200_000
     #: Workflow types ``ensure_registered`` registers (with their defaults).
@@ -107,18 +111,49 @@ class Decider(Actor):
         return arguments
 
     def handle(self, task: Any) -> None:
-        """Read the whole history, call ``decide`` and answer; every failure is logged."""
+        """Read the whole history, call ``decide`` and answer; every failure is logged.
+
+        While it runs, ``swfkit.actors.task_log_context.current_task_fields()`` gives the task's ids
+        (for log lines); interceptors hear ``task_started`` before and ``task_closed`` after the answer.
+        """
         page: Dict[str, Any] = task
+        with task_fields(decision_task_fields(self.domain, self.task_list, page)):
+            if not self.interceptors:
+                self._handle(page)
+                return
+            info = decision_task_info(self.domain, self.task_list, self.identity, page)
+            states = notify(self.interceptors, "task_started", info)
+            started = time.perf_counter()
+            result, error, decision_task = FAILED, None, None
+            try:
+                result, error, decision_task = self._handle(page)
+            finally:
+                reason = type(error).__name__ if error is not None else None
+                notify_closed(self.interceptors, states, info, TaskOutcome(
+                    result, time.perf_counter() - started, _wait_time(decision_task), reason, error))
+
+    def _handle(self, page: Dict[str, Any]) -> Tuple[str, Optional[BaseException], Optional[DecisionTask]]:
+        """``handle``'s work; what became of the task (``task_interceptors`` result), the exception
+        raised by reading the history or ``decide``, and the task once read."""
         execution = page.get("workflowExecution") or {}
         where = "workflow %s run %s (type %s)" % (execution.get("workflowId"), execution.get("runId"),
                                                   _type_text(page.get("workflowType") or {}))
         try:
             decision_task = self.decision_task(page)
-        except Exception:
+        except Exception as err:
             log.exception("decider could not read the history of %s; leaving the decision task to time out "
                           "and be retried", where)
-            return
+            return FAILED, err, None
+        scheduled = _scheduled_event_id(decision_task)
+        if scheduled is not None:
+            with task_fields(decision_task_fields(self.domain, self.task_list, page, scheduled)):
+                return self._decide(decision_task, where)
+        return self._decide(decision_task, where)
+
+    def _decide(self, decision_task: DecisionTask,
+                where: str) -> Tuple[str, Optional[BaseException], Optional[DecisionTask]]:
         self._log_decision_failures(decision_task, where)
+        error: Optional[BaseException] = None
         try:
             with offloading(self.payloads):
                 decisions = _wire_decisions(self.decide(decision_task))
@@ -126,10 +161,11 @@ class Decider(Actor):
                 if context is not None and self.payloads is not None:
                     context = self.payloads.encode("RespondDecisionTaskCompleted.executionContext", context)
         except Exception as err:
+            error = err
             if self.on_decide_error != "fail":
                 log.exception("decide() failed for %s at event %d; leaving the decision task to time out "
                               "and be retried", where, decision_task.started_event_id)
-                return
+                return FAILED, err, decision_task
             log.exception("decide() failed for %s at event %d; failing the workflow execution",
                           where, decision_task.started_event_id)
             reason, details = failure_of(err)
@@ -137,7 +173,9 @@ class Decider(Actor):
         finally:
             if self.payloads is not None:
                 self.payloads.discard_pending()  # references computed by this decision and never sent
-        self.respond(decision_task, decisions, context, where)
+        result = self.respond(decision_task, decisions, context, where)
+        # The decider raised: "failed" even though the execution's failure was sent.
+        return (FAILED if error is not None and result == COMPLETED else result or COMPLETED), error, decision_task
 
     def _log_decision_failures(self, task: DecisionTask, where: str) -> None:
         try:
@@ -171,16 +209,24 @@ class Decider(Actor):
             payloads=self.payloads,
         )
 
-    def respond(self, task: DecisionTask, decisions: List[Dict[str, Any]], context: Optional[str], where: str) -> None:
-        """Send RespondDecisionTaskCompleted; a refused answer is logged, never raised."""
+    def respond(self, task: DecisionTask, decisions: List[Dict[str, Any]], context: Optional[str], where: str) -> str:
+        """Send RespondDecisionTaskCompleted; a refused answer is logged, never raised.
+
+        Returns:
+            ``"completed"`` once sent; ``"timed_out"`` when SWF no longer knew the task or the
+            answer could not be sent (it times out and is retried).
+        """
         try:
             self.layer1.respond_decision_task_completed(
                 task_token=task.task_token, decisions=decisions, execution_context=context)
         except UnknownResourceFault as err:
             log.warning("decision task of %s is no longer known to SWF (timed out or execution closed); "
                         "%d decisions dropped: %s", where, len(decisions), err)
+            return TIMED_OUT
         except SWFError:
             log.exception("could not answer the decision task of %s; it will time out and be retried", where)
+            return TIMED_OUT
+        return COMPLETED
 
 
 def _wire_decisions(decisions: Union[Decisions, Iterable[Decision], None]) -> List[Dict[str, Any]]:
@@ -192,6 +238,26 @@ def _wire_decisions(decisions: Union[Decisions, Iterable[Decision], None]) -> Li
         collected.extend(decisions)
         decisions = collected
     return decisions.to_list()
+
+
+def _scheduled_event_id(task: DecisionTask) -> Optional[int]:
+    """The DecisionTaskScheduled event id of ``task`` (from its DecisionTaskStarted), if readable."""
+    try:
+        return int(task.history[task.started_event_id].scheduled_event_id)  # type: ignore[attr-defined]
+    except Exception:  # a history too odd to say: the ids are for log lines, not worth failing over
+        return None
+
+
+def _wait_time(task: Optional[DecisionTask]) -> Optional[float]:
+    """Seconds from the task's DecisionTaskScheduled to its DecisionTaskStarted event (SWF's clock)."""
+    if task is None:
+        return None
+    try:
+        started = task.history[task.started_event_id]
+        scheduled = task.history[started.scheduled_event_id]  # type: ignore[attr-defined]
+        return max((started.event_timestamp - scheduled.event_timestamp).total_seconds(), 0.0)
+    except Exception:
+        return None
 
 
 def _type_text(workflow_type: Dict[str, str]) -> str:

@@ -8,6 +8,7 @@ thread; other errors (network, throttling) are logged and retried at the next ti
 """
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from types import TracebackType
@@ -53,7 +54,8 @@ class Heartbeater:
     def start(self) -> "Heartbeater":
         """Start the thread (once)."""
         if self._thread is None:
-            self._thread = threading.Thread(target=self._loop, daemon=True,
+            # In a copy of this context: its log lines carry the task's ids (task_log_context).
+            self._thread = threading.Thread(target=contextvars.copy_context().run, args=(self._loop,), daemon=True,
                                             name="swfkit-heartbeat-%s" % self.task.activity_id)
             self._thread.start()
         return self

@@ -17,7 +17,8 @@ from typing import Any, Optional, Sequence, Tuple
 
 log = logging.getLogger("swfkit.actors.task_interceptors")
 
-__all__ = ["ActorInterceptor", "PollOutcome", "TaskInfo", "TaskOutcome", "actor_interceptors"]
+__all__ = ["ActorInterceptor", "PollOutcome", "TaskInfo", "TaskOutcome", "actor_interceptors",
+           "activity_task_info", "decision_task_info", "notify", "notify_closed"]
 
 #: ``TaskOutcome.result`` values: the answer sent, or why none was.
 COMPLETED = "completed"   # activity: RespondActivityTaskCompleted; decision: RespondDecisionTaskCompleted
@@ -58,7 +59,9 @@ class TaskInfo:
         task_id: the activity id; for a decision task, its DecisionTaskStarted event id as text.
         started_event_id: the task's started event id.
         identity: the poller identity recorded by SWF.
-        task: the ``ActivityTask`` or ``DecisionTask`` itself (its input, for trace context).
+        task: the ``ActivityTask`` itself (its input, for trace context); for a decision task, the
+            poll's first page (a dict as ``PollForDecisionTask`` answered: ``task_started`` comes
+            before the history is read, so that reading it counts in the run time).
     """
 
     kind: str
@@ -93,6 +96,23 @@ class TaskOutcome:
     wait_time: Optional[float] = None
     reason: Optional[str] = None
     error: Optional[BaseException] = None
+
+
+def activity_task_info(domain: str, task_list: str, identity: str, task: Any) -> TaskInfo:
+    """The ``TaskInfo`` of an ``ActivityTask`` polled from ``domain``/``task_list`` by ``identity``."""
+    activity_type = task.activity_type or {}
+    return TaskInfo("activity", domain, task_list, activity_type.get("name", ""), activity_type.get("version", ""),
+                    task.workflow_id, task.run_id, task.activity_id, task.started_event_id, identity, task)
+
+
+def decision_task_info(domain: str, task_list: str, identity: str, page: Any) -> TaskInfo:
+    """The ``TaskInfo`` of a decision task from its first page (``PollForDecisionTask``'s answer)."""
+    execution = page.get("workflowExecution") or {}
+    workflow_type = page.get("workflowType") or {}
+    started = int(page.get("startedEventId") or 0)
+    return TaskInfo("decision", domain, task_list, workflow_type.get("name", ""), workflow_type.get("version", ""),
+                    execution.get("workflowId", ""), execution.get("runId", ""), str(started), started, identity,
+                    page)
 
 
 class ActorInterceptor:
@@ -135,3 +155,14 @@ def notify(interceptors: Tuple[Any, ...], method: str, *args: Any) -> Any:
             log.exception("actor interceptor %r failed in %s; ignored", interceptor, method)
             results.append(None)
     return tuple(results)
+
+
+def notify_closed(interceptors: Tuple[Any, ...], states: Tuple[Any, ...], task: TaskInfo, outcome: TaskOutcome) -> None:
+    """Call each ``task_closed`` with the state its own ``task_started`` returned (``states``, as
+    ``notify(interceptors, "task_started", task)`` gave them), in reverse order: the first one wraps
+    the others, as with the client's interceptors."""
+    for interceptor, state in zip(reversed(interceptors), reversed(states)):
+        try:
+            interceptor.task_closed(task, outcome, state)
+        except Exception:
+            log.exception("actor interceptor %r failed in task_closed; ignored", interceptor)

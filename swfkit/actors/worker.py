@@ -5,22 +5,28 @@ Either register callables per activity type (``@activity`` on methods of a subcl
 """
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import datetime
 import json
 import logging
+import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar
 
 from ..decisions.payload_offload import offloading
 from ..exceptions import SWFError, UnknownResourceFault
 from ..spec.limits import MAX_DATA_LENGTH, OFFLOAD_HINT
+from .activity_threads import ActivityThreads, check_threads
 from .actor import DEFAULT_SIGNALS, Actor
 from .responder import Responder
 from .failures import cut, failure_of
 from .heartbeater import Heartbeater
 from .payload_wiring import decoded_task, encode_outcome, resolve_payloads
 from .registration import ACTIVITY_TIMEOUT_DEFAULTS, ActivityTypeRegistration, Timeout, ensure_registered
+from .task_interceptors import TIMED_OUT, TaskOutcome, activity_task_info, notify, notify_closed
+from .task_log_context import activity_task_fields, task_fields
 from .task_values import ActivityCanceled, ActivityTask, ActivityTaskLost, UnknownActivityType
 
 log = logging.getLogger("swfkit.actors.worker")
@@ -99,9 +105,18 @@ class Worker(Actor):
             long poll is out (answers still pending are sent before ``run`` returns).
         payloads: a ``swfkit.payloads.Payloads`` codec offloading inputs, results and details over
             SWF's limits (default: ``SWFKIT_PAYLOAD_STORE``'s, if set; ``False``: none).
+        interceptors: ``swfkit.actors.task_interceptors.ActorInterceptor`` objects told of every poll
+            and task (metrics, tracing).
+        threads: tasks run at once by ``run`` in this process, each in a thread of its own (for
+            I/O-bound activities); the worker polls only when a thread is free. With
+            ``run(processes=M)``: M processes of ``threads`` each.
+
+    Raises:
+        ValueError: ``heartbeat_interval`` <= 0, ``threads`` not an int >= 1.
     """
 
     kind = "worker"
+    task_kind = "activity"
     #: Seconds ``run`` waits for pending answers when stopping.
     drain_timeout = 60.0
 
@@ -109,8 +124,11 @@ class Worker(Actor):
                  identity: Optional[str] = None, heartbeat_interval: Optional[float] = None,
                  activities: Iterable[Callable[..., Any]] = (), pipelined_answers: bool = True,
                  payloads: Any = None,
-                 interceptors: Optional[Sequence[Any]] = None) -> None:
+                 interceptors: Optional[Sequence[Any]] = None, threads: int = 1) -> None:
         super().__init__(layer1, domain, task_list, identity=identity, interceptors=interceptors)
+        self.threads = check_threads(threads)
+        self._activity_threads: Optional[ActivityThreads] = None
+        self._handled_lock = threading.Lock()
         self.payloads = resolve_payloads(payloads)
         if heartbeat_interval is not None and heartbeat_interval <= 0:
             raise ValueError("Worker: heartbeat_interval: must be > 0 seconds, got %r" % (heartbeat_interval,))
@@ -129,7 +147,13 @@ class Worker(Actor):
     def __getstate__(self) -> Dict[str, Any]:
         state = super().__getstate__()
         state["_responder"] = None  # a thread of this process
+        state["_activity_threads"] = None
+        state["_handled_lock"] = None
         return state
+
+    def __setstate__(self, state: Dict[str, Any]) -> None:
+        super().__setstate__(state)
+        self._handled_lock = threading.Lock()
 
     # registration of callables
     def register(self, func: F, name: Optional[str] = None, version: Optional[str] = None, *,
@@ -218,7 +242,44 @@ class Worker(Actor):
         return task
 
     def handle(self, task: Any) -> None:
-        """Run the task with heartbeats and answer completed / failed / canceled; never raises SWF errors."""
+        """Run the task with heartbeats and answer completed / failed / canceled; never raises SWF errors.
+
+        While it runs, ``swfkit.actors.task_log_context.current_task_fields()`` gives the task's ids
+        (for log lines); interceptors hear ``task_started`` before and ``task_closed`` after the answer.
+        """
+        with task_fields(activity_task_fields(self.domain, self.task_list, task)):
+            if not self.interceptors:
+                outcome, error = self._run_task(task)
+                self._answer(task, outcome)
+                return
+            info = activity_task_info(self.domain, self.task_list, self.identity, task)
+            states = notify(self.interceptors, "task_started", info)
+            started = time.perf_counter()
+            outcome, error = self._run_task(task)
+
+            def closed(result: str) -> None:
+                reason = outcome[1][0] if result == "failed" and outcome[0] == "failed" else None
+                notify_closed(self.interceptors, states, info,
+                              TaskOutcome(result, time.perf_counter() - started, None, reason, error))
+            self._answer(task, outcome, closed)
+
+    def _answer(self, task: ActivityTask, outcome: Tuple[str, Any],
+                closed: Optional[Callable[[str], None]] = None) -> None:
+        """Send the answer (from the responder thread when pipelined, in this context's ids), then
+        tell ``closed`` what became of it."""
+        def answer() -> None:
+            result = self.respond(task, *outcome)
+            if closed is not None:
+                closed(result or (TIMED_OUT if outcome[0] == "lost" else outcome[0]))
+        if self._responder is not None:
+            context = contextvars.copy_context()
+            self._responder.submit(lambda: context.run(answer))
+        else:
+            answer()
+
+    def _run_task(self, task: ActivityTask) -> Tuple[Tuple[str, Any], Optional[BaseException]]:
+        """Run ``do`` with heartbeats; the answer to send and the exception the code raised."""
+        error: Optional[BaseException] = None
         interval = self.heartbeat_interval_for(task)
         heartbeater = Heartbeater(self.layer1, task, interval).start() if interval else None
         try:
@@ -233,9 +294,11 @@ class Worker(Actor):
                     heartbeater.stop()
         except ActivityCanceled as canceled:
             outcome: Tuple[str, Any] = ("canceled", cut(canceled.details, MAX_DATA_LENGTH))
-        except ActivityTaskLost:
-            outcome = ("lost", None)
+            error = canceled
+        except ActivityTaskLost as lost:
+            outcome, error = ("lost", None), lost
         except Exception as exc:
+            error = exc
             reason, details = failure_of(exc)
             if task.cancel_requested:
                 outcome = ("canceled", details)
@@ -245,13 +308,14 @@ class Worker(Actor):
                 outcome = ("failed", (reason, details))
         else:
             outcome = _completed(value, offload=self.payloads is not None)
-        if self._responder is not None:
-            self._responder.submit(lambda: self.respond(task, *outcome))
-        else:
-            self.respond(task, *outcome)
+        return outcome, error
 
     def run_loop(self, stop_after_tasks: Optional[int] = None, signals: Sequence[int] = DEFAULT_SIGNALS) -> int:
-        """The polling loop; with ``pipelined_answers`` each answer is sent while the next poll is out."""
+        """The polling loop; with ``pipelined_answers`` each answer is sent while the next poll is out;
+        with ``threads`` > 1 the tasks run in that many threads, and a stop (or ``stop_after_tasks``)
+        stops polling, then waits for the tasks in flight to be answered."""
+        if self.threads > 1:
+            return self._run_threads(stop_after_tasks, signals)
         if not self.pipelined_answers:
             return super().run_loop(stop_after_tasks, signals)
         self._responder = Responder()
@@ -261,14 +325,63 @@ class Worker(Actor):
             responder, self._responder = self._responder, None
             responder.drain(self.drain_timeout)
 
-    def respond(self, task: ActivityTask, kind: str, payload: Any) -> None:
-        """Send the answer of kind completed / failed / canceled (or drop a lost task, logged)."""
+    def _run_threads(self, stop_after_tasks: Optional[int], signals: Sequence[int]) -> int:
+        threads = self._activity_threads = ActivityThreads(self.threads, self._handle_counted,
+                                                           "swfkit-activity-%s" % self.task_list)
+        try:
+            return super().run_loop(stop_after_tasks, signals)
+        except Exception:  # polling cannot go on (FatalPollError): still answer what was taken
+            threads.wait()
+            raise
+        finally:  # a second signal (SystemExit) lands here without waiting: the threads are daemons
+            self._activity_threads = None
+            threads.close()
+
+    def run_once(self) -> bool:
+        """Poll once and handle the task if one came; True if a task was taken. With ``threads`` > 1
+        in ``run``: wait for a free thread, poll, and hand the task to the thread."""
+        threads = self._activity_threads
+        if threads is None:
+            return super().run_once()
+        if not threads.take_slot(self.stop_event):
+            return False
+        try:
+            task = self.observed_poll() if self.interceptors else self.poll()
+        except BaseException:
+            threads.give_back()
+            raise
+        if task is None:
+            threads.give_back()
+            return False
+        threads.submit(task)
+        return True
+
+    def finish_tasks(self) -> None:
+        """With ``threads`` > 1: wait until every task taken was answered."""
+        threads = self._activity_threads
+        if threads is not None and threads.in_flight:
+            log.info("worker on %s/%s: waiting for %d tasks in flight", self.domain, self.task_list,
+                     threads.in_flight)
+            threads.wait()
+
+    def _handle_counted(self, task: ActivityTask) -> None:
+        self.handle(task)
+        with self._handled_lock:
+            self.tasks_handled += 1
+
+    def respond(self, task: ActivityTask, kind: str, payload: Any) -> str:
+        """Send the answer of kind completed / failed / canceled (or drop a lost task, logged).
+
+        Returns:
+            What became of the task: ``"completed"``, ``"failed"`` or ``"canceled"`` as sent, or
+            ``"timed_out"`` when SWF no longer knew it or the answer could not be sent (SWF times it out).
+        """
         where = "activity %s (%s) of workflow %s run %s" % (task.activity_id, _type_text(task.activity_type),
                                                              task.workflow_id, task.run_id)
         if kind == "lost" or task.lost:
             log.warning("%s is no longer known to SWF (timed out or closed); its result (%s) is dropped",
                         where, kind)
-            return
+            return TIMED_OUT
         if self.payloads is not None:
             kind, payload = encode_outcome(self.payloads, kind, payload)
         try:
@@ -282,8 +395,11 @@ class Worker(Actor):
         except UnknownResourceFault as err:
             log.warning("%s is no longer known to SWF (timed out or closed); its %s result is dropped: %s",
                         where, kind, err)
+            return TIMED_OUT
         except SWFError:
             log.exception("could not report %s as %s; SWF will time it out", where, kind)
+            return TIMED_OUT
+        return kind
 
 
 def _completed(value: Any, offload: bool = False) -> Tuple[str, Any]:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import threading
 import time
 from typing import Any, Dict, Optional
 
@@ -148,3 +150,61 @@ class RecordingDecider(FanOutDecider):
     def decide(self, task: DecisionTask) -> Decisions:
         self.seen.append(task)
         return super().decide(task)
+
+
+class GatherWorker(Worker):
+    """``sleepy``/1 that proves concurrency: writes ``started-<index>-<pid>`` in ``log_dir``, then waits
+    until ``gather`` such files exist (that many tasks in flight at once) or the file ``release``
+    exists, and fails after ``timeout`` seconds (default 20). In this process it also counts the
+    tasks in flight (``in_flight``, ``max_in_flight``)."""
+
+    domain = DOMAIN
+    task_list = WORK
+    lock = threading.Lock()
+    in_flight = 0
+    max_in_flight = 0
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.in_flight = cls.max_in_flight = 0
+
+    @activity("sleepy", "1")
+    def sleepy(self, input: Optional[str]) -> str:
+        argument = _argument(input)
+        spec, index = argument["input"], argument["index"]
+        cls = type(self)
+        with cls.lock:
+            cls.in_flight += 1
+            cls.max_in_flight = max(cls.max_in_flight, cls.in_flight)
+        try:
+            log_dir = spec["log_dir"]
+            with open(os.path.join(log_dir, "started-%d-%d" % (index, os.getpid())), "w"):
+                pass
+            deadline = time.monotonic() + spec.get("timeout", 20)
+            while True:
+                started = [n for n in os.listdir(log_dir) if n.startswith("started-")]
+                if spec.get("gather") and len(started) >= spec["gather"]:
+                    break
+                if spec.get("release") and os.path.exists(spec["release"]):
+                    break
+                if time.monotonic() > deadline:
+                    raise RuntimeError("activity %d: only %d tasks started" % (index, len(started)))
+                time.sleep(0.02)
+            return "gathered %d" % index
+        finally:
+            with cls.lock:
+                cls.in_flight -= 1
+
+
+class LoggingWorker(Worker):
+    """``double``/1 that logs a line of its own (with ``secret`` in it, to be masked) and doubles."""
+
+    domain = DOMAIN
+    task_list = WORK
+
+    @activity("double", "1")
+    def double(self, input: Optional[str]) -> Any:
+        argument = _argument(input)
+        logging.getLogger("user.activity").warning("doubling %s with key %s", argument["index"],
+                                                   os.environ.get("AWS_SECRET_ACCESS_KEY"))
+        return {"index": argument["index"], "value": 2 * argument["input"]}
