@@ -16,21 +16,31 @@ A task span's parent is the trace context its input carries (``trace_fields``: t
 envelope's ``trace`` field; for a decision task, the workflow's input), else whatever span is
 current. While a call or task span is open it is the current span of the thread (or task) doing
 the work, so spans the activity code opens, and the calls it makes, nest under it.
+
+Where a task's span stops being current: a worker may send a task's answer, and so call
+``task_closed``, from another thread than the one that ran the task (``pipelined_answers``), where
+the context made current in ``task_started`` cannot be undone. So the thread that ran it undoes it
+itself, the next time it polls (``poll_finished``, or a traced ``PollFor...`` call) or starts a task;
+the span itself always ends in ``task_closed``.
 """
 from __future__ import annotations
 
 import sys
 import threading
+from collections import OrderedDict
 from typing import Any, Callable, Dict, Mapping, Optional
 
 from swfkit import __version__
 from swfkit.exceptions import ConfigurationError
 from swfkit.layer1.call_interceptors import CallInterceptor, CallOutcome
 
-from .task_interceptors import FAILED, TIMED_OUT, ActorInterceptor, TaskInfo, TaskOutcome
+from .task_interceptors import FAILED, TIMED_OUT, ActorInterceptor, PollOutcome, TaskInfo, TaskOutcome
 from .trace_fields import checked_trace, trace_of_input
 
 __all__ = ["TracingCallInterceptor", "TracingActorInterceptor", "current_trace", "task_trace"]
+
+#: Runs whose trace field a ``TracingActorInterceptor`` remembers (the most recently seen).
+MAX_REMEMBERED_RUNS = 10_000
 
 INSTALL_HINT = ("OpenTelemetry tracing needs the opentelemetry-api package: pip install opentelemetry-api "
                 "(and opentelemetry-sdk to record and export spans)")
@@ -69,33 +79,66 @@ def current_trace() -> Optional[Dict[str, str]]:
 
 def task_trace(task: TaskInfo) -> Optional[Dict[str, str]]:
     """The default extractor: the ``trace`` field of an activity task's input, or of a decision
-    task's workflow input (as recorded: an offloaded input is not fetched for this)."""
+    task's workflow input (as recorded: an offloaded input is not fetched for this).
+
+    For a decision task, ``task.task`` is the poll's first page or a ``DecisionTask``. A first page
+    that starts after WorkflowExecutionStarted (incremental history) is searched for an input the
+    workflow's decider scheduled, which carries the same field (a futures decider copies it).
+    """
     polled = task.task
     if task.kind == "activity":
         return trace_of_input(getattr(polled, "input", None))
+    if isinstance(polled, Mapping):
+        for event in polled.get("events") or ():
+            key = _CARRYING_EVENTS.get(event.get("eventType")) if isinstance(event, Mapping) else None
+            if key is not None:
+                found = trace_of_input((event.get(key) or {}).get("input"))
+                if found is not None or key == "workflowExecutionStartedEventAttributes":
+                    return found
+        return None
     execution = getattr(getattr(polled, "state", None), "execution", None)
     return trace_of_input(getattr(execution, "input", None))
 
 
-class _Scope:
-    """An open span and, if it was made current, how to undo that (on the same thread only)."""
+#: Events whose input carries a run's trace field (the workflow's own, or a copy of it).
+_CARRYING_EVENTS = {
+    "WorkflowExecutionStarted": "workflowExecutionStartedEventAttributes",
+    "ActivityTaskScheduled": "activityTaskScheduledEventAttributes",
+    "StartChildWorkflowExecutionInitiated": "startChildWorkflowExecutionInitiatedEventAttributes",
+}
 
-    __slots__ = ("span", "token", "thread")
+
+#: Per thread: the task scopes made current on it and not undone yet, innermost last.
+_current_tasks = threading.local()
+
+
+def _release_tasks(context_api: Any, until: Any = None) -> None:
+    """Undo, innermost first, the task scopes this thread made current (down to ``until`` included,
+    or all): their tasks are over (the thread is back to polling, or at the next task)."""
+    scopes = getattr(_current_tasks, "scopes", None)
+    while scopes:
+        scope = scopes.pop()
+        scope.detach(context_api)
+        if scope is until:
+            return
+
+
+class _Scope:
+    """An open span and the token that made it current (undone on the thread that made it so)."""
+
+    __slots__ = ("span", "token")
 
     def __init__(self, span: Any, token: Any) -> None:
         self.span = span
         self.token = token
-        self.thread = threading.get_ident()
 
-    def close(self, context_api: Any) -> None:
-        # A context token can only be detached where it was attached; a hook called elsewhere
-        # (it should not be) still ends the span.
-        if self.token is not None and self.thread == threading.get_ident():
+    def detach(self, context_api: Any) -> None:
+        token, self.token = self.token, None
+        if token is not None:
             try:
-                context_api.detach(self.token)
-            except Exception:  # pragma: no cover - another context (asyncio task) than the attaching one
+                context_api.detach(token)
+            except Exception:  # pragma: no cover - opentelemetry logs and swallows its own errors
                 pass
-        self.span.end()
 
 
 class TracingCallInterceptor(CallInterceptor):
@@ -126,6 +169,8 @@ class TracingCallInterceptor(CallInterceptor):
         domain = params.get("domain")
         if isinstance(domain, str):
             attributes["swf.domain"] = domain
+        if operation.startswith("PollFor") and "nextPageToken" not in params:
+            _release_tasks(self._context)  # the thread is back to polling (not reading a history page)
         span = self._tracer.start_span("SWF/" + operation, kind=self._client, attributes=attributes)
         return _Scope(span, self._context.attach(self._trace.set_span_in_context(span)))
 
@@ -143,7 +188,8 @@ class TracingCallInterceptor(CallInterceptor):
             if outcome.error is not None:
                 span.record_exception(outcome.error)
             span.set_status(self._trace.Status(self._trace.StatusCode.ERROR, outcome.fault))
-        state.close(self._context)
+        state.detach(self._context)  # the call ran on this thread, between before_call and now
+        span.end()
 
 
 class TracingActorInterceptor(ActorInterceptor):
@@ -172,6 +218,25 @@ class TracingActorInterceptor(ActorInterceptor):
         self._tracer = trace_api.get_tracer("swfkit.actors", __version__, tracer_provider=tracer_provider)
         self._consumer = trace_api.SpanKind.CONSUMER
         self._extract = extract
+        # run id -> its trace field, for the decision tasks whose first page shows none of it.
+        self._runs: "OrderedDict[str, Mapping[str, str]]" = OrderedDict()
+        self._runs_lock = threading.Lock()
+
+    def _run_trace(self, task: TaskInfo, carried: Optional[Mapping[str, str]]) -> Optional[Mapping[str, str]]:
+        """A decision task's trace field: the one found, remembered for the run's later decisions
+        (their pages may start after anything carrying it), or the one remembered."""
+        with self._runs_lock:
+            if carried is not None:
+                self._runs[task.run_id] = carried
+                self._runs.move_to_end(task.run_id)
+                if len(self._runs) > MAX_REMEMBERED_RUNS:
+                    self._runs.popitem(last=False)
+                return carried
+            return self._runs.get(task.run_id)
+
+    def poll_finished(self, poll: PollOutcome) -> None:
+        """The thread is polling again: the span of the task it ran before is no longer current."""
+        _release_tasks(self._context)
 
     def task_started(self, task: TaskInfo) -> Any:
         """Open the task's span (under the trace context its input carries) and make it current."""
@@ -182,10 +247,18 @@ class TracingActorInterceptor(ActorInterceptor):
         if task.kind == "activity":
             attributes["swf.activity.id"] = task.task_id
         carried = self._extract(task)
+        if task.kind == "decision":
+            carried = self._run_trace(task, carried)
         parent = self._propagator.extract(dict(carried)) if carried else None
+        _release_tasks(self._context)  # a task before this one on this thread is over
         span = self._tracer.start_span("%s %s/%s" % (task.kind, task.type_name, task.type_version), context=parent,
                                        kind=self._consumer, attributes=attributes)
-        return _Scope(span, self._context.attach(self._trace.set_span_in_context(span)))
+        scope = _Scope(span, self._context.attach(self._trace.set_span_in_context(span)))
+        scopes = getattr(_current_tasks, "scopes", None)
+        if scopes is None:
+            scopes = _current_tasks.scopes = []
+        scopes.append(scope)
+        return scope
 
     def task_closed(self, task: TaskInfo, outcome: TaskOutcome, state: Any) -> None:
         """Record the outcome, end the span."""
@@ -200,4 +273,6 @@ class TracingActorInterceptor(ActorInterceptor):
                 span.record_exception(outcome.error)
             description = outcome.reason if outcome.result == FAILED and outcome.reason else outcome.result
             span.set_status(self._trace.Status(self._trace.StatusCode.ERROR, description))
-        state.close(self._context)
+        if state in (getattr(_current_tasks, "scopes", None) or ()):
+            _release_tasks(self._context, until=state)  # closed where it ran: undo it now
+        span.end()

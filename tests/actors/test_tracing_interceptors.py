@@ -22,6 +22,7 @@ from swfkit.actors.trace_fields import checked_trace, trace_of_input, trace_from
 from swfkit.actors.tracing import TracingActorInterceptor, TracingCallInterceptor, current_trace
 from swfkit.exceptions import ConfigurationError, UnknownResourceFault
 from swfkit.layer1 import Layer1
+from swfkit.layer1.call_interceptors import CallOutcome
 
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 TRACE_ID = 0x0af7651916cd43dd8448eb211c80319c
@@ -175,6 +176,90 @@ def test_a_decision_span_is_parented_by_the_workflow_input(spans: Any) -> None:
     (span,) = exporter.get_finished_spans()
     assert span.name == "decision Greeter/1" and span.parent.span_id == PARENT_SPAN_ID
     assert "swf.activity.id" not in span.attributes and span.attributes["swf.task.wait_time"] == 1.0
+
+
+def test_a_decision_span_is_parented_by_the_workflow_input_in_the_polls_first_page(spans: Any) -> None:
+    provider, exporter = spans
+    page = {"taskToken": "t", "startedEventId": 3, "workflowExecution": {"workflowId": "w-1", "runId": "r-1"},
+            "workflowType": {"name": "Greeter", "version": "1"},
+            "events": [{"eventId": 1, "eventType": "WorkflowExecutionStarted", "workflowExecutionStartedEventAttributes": {
+                "input": json.dumps({"args": [], "trace": {"traceparent": TRACEPARENT}})}}]}
+    info = TaskInfo("decision", "demo", "deciders", "Greeter", "1", "w-1", "r-1", "3", 3, "host:1", task=page)
+    tracer = TracingActorInterceptor(tracer_provider=provider)
+    tracer.task_closed(info, TaskOutcome("completed", 0.01), tracer.task_started(info))
+    info = TaskInfo("decision", "demo", "deciders", "Greeter", "1", "w-2", "r-2", "3", 3, "host:1",
+                    task=dict(page, events=[]))
+    tracer.task_closed(info, TaskOutcome("completed", 0.01), tracer.task_started(info))
+    traced, untraced = exporter.get_finished_spans()
+    assert traced.parent.span_id == PARENT_SPAN_ID and untraced.parent is None
+
+
+def test_later_decision_pages_find_the_field_in_what_was_scheduled_or_remembered(spans: Any) -> None:
+    provider, exporter = spans
+    tracer = TracingActorInterceptor(tracer_provider=provider)
+
+    def decide(run_id: str, events: Any) -> Any:
+        page = {"startedEventId": 9, "workflowExecution": {"workflowId": "w", "runId": run_id},
+                "workflowType": {"name": "Greeter", "version": "1"}, "events": events}
+        info = TaskInfo("decision", "demo", "deciders", "Greeter", "1", "w", run_id, "9", 9, "host:1", task=page)
+        tracer.task_closed(info, TaskOutcome("completed", 0.0), tracer.task_started(info))
+        return exporter.get_finished_spans()[-1]
+
+    carried = json.dumps({"args": [1], "trace": {"traceparent": TRACEPARENT}})
+    incremental = [{"eventId": 4, "eventType": "DecisionTaskCompleted"},
+                   {"eventId": 5, "eventType": "ActivityTaskScheduled",
+                    "activityTaskScheduledEventAttributes": {"activityId": "1-greet", "input": carried}},
+                   {"eventId": 6, "eventType": "ActivityTaskStarted"}]
+    assert decide("r-1", incremental).parent.span_id == PARENT_SPAN_ID
+    assert decide("r-1", [{"eventId": 12, "eventType": "TimerFired"}]).parent.span_id == PARENT_SPAN_ID  # remembered
+    assert decide("r-2", [{"eventId": 12, "eventType": "TimerFired"}]).parent is None  # never seen
+
+
+def test_a_task_closed_on_another_thread_stops_being_current_when_its_thread_polls_again(spans: Any) -> None:
+    """A pipelined worker answers (and calls task_closed) from its responder thread."""
+    import threading
+
+    from swfkit.actors.task_interceptors import PollOutcome
+
+    provider, exporter = spans
+    tracer = TracingActorInterceptor(tracer_provider=provider)
+    info = activity_info("[1]")
+    state = tracer.task_started(info)
+    task_span = trace.get_current_span()
+    closer = threading.Thread(target=tracer.task_closed, args=(info, TaskOutcome("completed", 0.0), state))
+    closer.start()
+    closer.join()
+    assert [s.name for s in exporter.get_finished_spans()] == ["activity greet/1"]  # ended over there
+    assert trace.get_current_span() is task_span  # still current here: only this thread can undo it
+    tracer.poll_finished(PollOutcome("activity", "demo", "work", 0.1, False))
+    assert not trace.get_current_span().get_span_context().is_valid
+
+    # The same with the next task instead of a poll: it is not a child of the one before.
+    first = tracer.task_started(activity_info("[2]"))
+    closer = threading.Thread(target=tracer.task_closed, args=(info, TaskOutcome("completed", 0.0), first))
+    closer.start()
+    closer.join()
+    second = tracer.task_started(activity_info("[3]"))
+    tracer.task_closed(info, TaskOutcome("completed", 0.0), second)
+    assert not trace.get_current_span().get_span_context().is_valid
+    assert second.span.parent is None
+
+
+def test_a_traced_poll_ends_the_current_task_but_a_history_page_does_not(spans: Any) -> None:
+    provider, exporter = spans
+    tracer = TracingActorInterceptor(tracer_provider=provider)
+    calls = TracingCallInterceptor(tracer_provider=provider)
+    info = activity_info("[1]")
+    tracer.task_started(info)
+    task_span = trace.get_current_span()
+    page_call = calls.before_call("PollForDecisionTask", {"domain": "demo", "nextPageToken": "p2"})
+    assert page_call.span.parent.span_id == task_span.get_span_context().span_id
+    calls.after_call(CallOutcome("PollForDecisionTask", 0.0, 1), page_call)
+    assert trace.get_current_span() is task_span
+    poll = calls.before_call("PollForActivityTask", {"domain": "demo"})
+    assert poll.span.parent is None
+    calls.after_call(CallOutcome("PollForActivityTask", 0.0, 1), poll)
+    assert not trace.get_current_span().get_span_context().is_valid
 
 
 def test_an_extractor_of_ones_own(spans: Any) -> None:

@@ -49,6 +49,11 @@ def history(swf: Layer1, execution: Dict[str, str]) -> List[Dict[str, Any]]:
             for event in page["events"]]
 
 
+def scheduled_child_id(events: List[Dict[str, Any]]) -> str:
+    (child,) = [attributes(e)["workflowId"] for e in events if e["eventType"] == "StartChildWorkflowExecutionInitiated"]
+    return child
+
+
 def run_traced(endpoint: str, provider: TracerProvider) -> Tuple[Any, Dict[str, str], List[Dict[str, Any]]]:
     """Start TracedParent("Ada", times=2) under a span "checkout"; run it to its close."""
     tasks = TracingActorInterceptor(tracer_provider=provider)
@@ -90,6 +95,28 @@ def test_the_trace_context_goes_from_the_starter_to_the_activities(swf_endpoint:
     finished = exporter.get_finished_spans()
     (start_call,) = [s for s in finished if s.name == "SWF/StartWorkflowExecution"]
     assert start_call.kind is SpanKind.CLIENT and start_call.parent.span_id == span_id
+
+    # Every task's span is in the starter's trace: activities (of the parent and of the child) and
+    # decisions under the starter's span, as the trace field carried it.
+    in_trace = [s for s in finished if s.context.trace_id == trace_id]
+    activities = [s for s in in_trace if s.name == "activity traced_greet/1"]
+    decisions = [s for s in in_trace if s.name.startswith("decision ")]
+    assert len(activities) == 3 and all(s.kind is SpanKind.CONSUMER for s in activities)
+    assert all(s.parent.span_id == span_id for s in activities + decisions)
+    assert {s.attributes["swf.workflow.id"] for s in activities} == {
+        execution["workflowId"], scheduled_child_id(events)}
+    assert all(s.attributes["swf.task.outcome"] == "completed" for s in activities + decisions)
+    assert {s.name for s in decisions} == {"decision traced-parent/1", "decision traced-child/1"}
+    # none outside the trace (later decision tasks' pages start after the workflow's input)
+    assert len([s for s in finished if s.name.startswith("activity ")]) == 3
+    assert len([s for s in finished if s.name.startswith("decision ")]) == len(decisions) >= 4
+    # Each task's answer is sent under its span (from the worker's responder thread too) ...
+    for task_span, answer in ((activities, "SWF/RespondActivityTaskCompleted"),
+                              (decisions, "SWF/RespondDecisionTaskCompleted")):
+        answers = [s for s in in_trace if s.name == answer]
+        assert sorted(s.parent.span_id for s in answers) == sorted(s.context.span_id for s in task_span)
+    # ... and the polls between tasks are not in the trace: a task's span stops being current.
+    assert not [s.name for s in in_trace if s.name.startswith("SWF/PollFor")]
 
     if os.environ.get("RECORD_HISTORY"):
         with open(RECORDED, "w", encoding="utf-8") as handle:
