@@ -21,14 +21,17 @@ Where a task's span stops being current: a worker may send a task's answer, and 
 ``task_closed``, from another thread than the one that ran the task (``pipelined_answers``), where
 the context made current in ``task_started`` cannot be undone. So the thread that ran it undoes it
 itself, the next time it polls (``poll_finished``, or a traced ``PollFor...`` call) or starts a task;
-the span itself always ends in ``task_closed``.
+the span itself always ends in ``task_closed``. What was made current is tracked per context (a
+thread's, or an asyncio task's for the async actors), so tasks sharing an event loop never undo
+each other's.
 """
 from __future__ import annotations
 
+import contextvars
 import sys
 import threading
 from collections import OrderedDict
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 from swfkit import __version__
 from swfkit.exceptions import ConfigurationError
@@ -90,7 +93,7 @@ def task_trace(task: TaskInfo) -> Optional[Dict[str, str]]:
         return trace_of_input(getattr(polled, "input", None))
     if isinstance(polled, Mapping):
         for event in polled.get("events") or ():
-            key = _CARRYING_EVENTS.get(event.get("eventType")) if isinstance(event, Mapping) else None
+            key = _CARRYING_EVENTS.get(str(event.get("eventType"))) if isinstance(event, Mapping) else None
             if key is not None:
                 found = trace_of_input((event.get(key) or {}).get("input"))
                 if found is not None or key == "workflowExecutionStartedEventAttributes":
@@ -108,29 +111,39 @@ _CARRYING_EVENTS = {
 }
 
 
-#: Per thread: the task scopes made current on it and not undone yet, innermost last.
-_current_tasks = threading.local()
+#: The task scopes made current in this context (a thread's, or an asyncio task's) and not undone
+#: yet, innermost last. A tuple, so that a context copied from this one (the answer sent from a
+#: responder thread, an asyncio task started by the task) never changes this one's.
+_task_scopes: "contextvars.ContextVar[Tuple[_Scope, ...]]" = contextvars.ContextVar("swfkit_task_spans", default=())
 
 
 def _release_tasks(context_api: Any, until: Any = None) -> None:
-    """Undo, innermost first, the task scopes this thread made current (down to ``until`` included,
-    or all): their tasks are over (the thread is back to polling, or at the next task)."""
-    scopes = getattr(_current_tasks, "scopes", None)
-    while scopes:
-        scope = scopes.pop()
+    """Undo, innermost first, the task scopes made current in this context (down to ``until``
+    included, or all): their tasks are over (the thread is back to polling, or at the next task).
+    Scopes made current on another thread (seen here through a copied context) are left alone."""
+    scopes = _task_scopes.get()
+    if not scopes:
+        return
+    here = threading.get_ident()
+    kept = list(scopes)
+    while kept and kept[-1].thread == here:
+        scope = kept.pop()
         scope.detach(context_api)
         if scope is until:
-            return
+            break
+    if len(kept) != len(scopes):
+        _task_scopes.set(tuple(kept))
 
 
 class _Scope:
     """An open span and the token that made it current (undone on the thread that made it so)."""
 
-    __slots__ = ("span", "token")
+    __slots__ = ("span", "token", "thread")
 
     def __init__(self, span: Any, token: Any) -> None:
         self.span = span
         self.token = token
+        self.thread = threading.get_ident()
 
     def detach(self, context_api: Any) -> None:
         token, self.token = self.token, None
@@ -254,10 +267,7 @@ class TracingActorInterceptor(ActorInterceptor):
         span = self._tracer.start_span("%s %s/%s" % (task.kind, task.type_name, task.type_version), context=parent,
                                        kind=self._consumer, attributes=attributes)
         scope = _Scope(span, self._context.attach(self._trace.set_span_in_context(span)))
-        scopes = getattr(_current_tasks, "scopes", None)
-        if scopes is None:
-            scopes = _current_tasks.scopes = []
-        scopes.append(scope)
+        _task_scopes.set(_task_scopes.get() + (scope,))
         return scope
 
     def task_closed(self, task: TaskInfo, outcome: TaskOutcome, state: Any) -> None:
@@ -273,6 +283,6 @@ class TracingActorInterceptor(ActorInterceptor):
                 span.record_exception(outcome.error)
             description = outcome.reason if outcome.result == FAILED and outcome.reason else outcome.result
             span.set_status(self._trace.Status(self._trace.StatusCode.ERROR, description))
-        if state in (getattr(_current_tasks, "scopes", None) or ()):
+        if state in _task_scopes.get():
             _release_tasks(self._context, until=state)  # closed where it ran: undo it now
         span.end()

@@ -17,7 +17,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind, StatusCode
 
 from swfkit.actors import ActivityTask, DecisionTask
-from swfkit.actors.task_interceptors import TaskInfo, TaskOutcome
+from swfkit.actors.task_interceptors import PollOutcome, TaskInfo, TaskOutcome
 from swfkit.actors.trace_fields import checked_trace, trace_of_input, trace_from_environment, with_trace
 from swfkit.actors.tracing import TracingActorInterceptor, TracingCallInterceptor, current_trace
 from swfkit.exceptions import ConfigurationError, UnknownResourceFault
@@ -219,8 +219,6 @@ def test_a_task_closed_on_another_thread_stops_being_current_when_its_thread_pol
     """A pipelined worker answers (and calls task_closed) from its responder thread."""
     import threading
 
-    from swfkit.actors.task_interceptors import PollOutcome
-
     provider, exporter = spans
     tracer = TracingActorInterceptor(tracer_provider=provider)
     info = activity_info("[1]")
@@ -243,6 +241,43 @@ def test_a_task_closed_on_another_thread_stops_being_current_when_its_thread_pol
     tracer.task_closed(info, TaskOutcome("completed", 0.0), second)
     assert not trace.get_current_span().get_span_context().is_valid
     assert second.span.parent is None
+
+
+def test_tasks_interleaved_on_an_event_loop_each_see_their_own_span(spans: Any, caplog: pytest.LogCaptureFixture) -> None:
+    """As the async actors call the hooks: task_started and task_closed in each task's own asyncio task."""
+    import asyncio
+
+    provider, exporter = spans
+    tracer = TracingActorInterceptor(tracer_provider=provider)
+    seen = {}
+
+    async def serve(name: str, first: asyncio.Event, second: asyncio.Event) -> None:
+        info = activity_info(json.dumps([name]))
+        state = tracer.task_started(info)
+        await first.wait()          # the other task starts (and here, ends) meanwhile
+        work = asyncio.get_running_loop().create_task(asyncio.sleep(0, trace.get_current_span()))
+        seen[name] = (trace.get_current_span(), await work)  # the activity's own asyncio task inherits it
+        second.set()
+        tracer.task_closed(info, TaskOutcome("completed", 0.0), state)
+        assert not trace.get_current_span().get_span_context().is_valid
+
+    async def main() -> None:
+        a_go, b_go = asyncio.Event(), asyncio.Event()
+        a = asyncio.get_running_loop().create_task(serve("a", a_go, b_go))
+        await asyncio.sleep(0)
+        b = asyncio.get_running_loop().create_task(serve("b", b_go, asyncio.Event()))
+        await asyncio.sleep(0)
+        tracer.poll_finished(PollOutcome("activity", "demo", "work", 0.0, True))  # the poll loop, in between
+        a_go.set()
+        await asyncio.gather(a, b)
+
+    asyncio.run(main())
+    assert len(exporter.get_finished_spans()) == 2
+    (a_current, a_in_work), (b_current, b_in_work) = seen["a"], seen["b"]
+    assert a_current is a_in_work and b_current is b_in_work and a_current is not b_current
+    assert {a_current.get_span_context().span_id, b_current.get_span_context().span_id} == \
+        {s.context.span_id for s in exporter.get_finished_spans()}
+    assert not [r for r in caplog.records if "detach" in r.getMessage()]
 
 
 def test_a_traced_poll_ends_the_current_task_but_a_history_page_does_not(spans: Any) -> None:

@@ -54,12 +54,13 @@ def scheduled_child_id(events: List[Dict[str, Any]]) -> str:
     return child
 
 
-def run_traced(endpoint: str, provider: TracerProvider) -> Tuple[Any, Dict[str, str], List[Dict[str, Any]]]:
+def run_traced(endpoint: str, provider: TracerProvider,
+               **worker_options: Any) -> Tuple[Any, Dict[str, str], List[Dict[str, Any]]]:
     """Start TracedParent("Ada", times=2) under a span "checkout"; run it to its close."""
     tasks = TracingActorInterceptor(tracer_provider=provider)
     decider = futures.FuturesDecider(client(endpoint, provider), [TracedParent, TracedChild], domain=DOMAIN,
                                      interceptors=[tasks])
-    worker = Worker(client(endpoint, provider), DOMAIN, "trace-work", interceptors=[tasks])
+    worker = Worker(client(endpoint, provider), DOMAIN, "trace-work", interceptors=[tasks], **worker_options)
     traced_greet.register(worker)
     starter = client(endpoint, provider)
     ensure_registered(starter, DOMAIN, workflow_types=decider.workflow_types,
@@ -76,9 +77,12 @@ def run_traced(endpoint: str, provider: TracerProvider) -> Tuple[Any, Dict[str, 
     return checkout, execution, events
 
 
-def test_the_trace_context_goes_from_the_starter_to_the_activities(swf_endpoint: str, spans: Any) -> None:
+@pytest.mark.parametrize("worker_options", [{}, {"pipelined_answers": False}, {"threads": 3}],
+                         ids=["answers-pipelined", "answers-inline", "threads"])
+def test_the_trace_context_goes_from_the_starter_to_the_activities(swf_endpoint: str, spans: Any,
+                                                                   worker_options: Dict[str, Any]) -> None:
     provider, exporter = spans
-    checkout, execution, events = run_traced(swf_endpoint, provider)
+    checkout, execution, events = run_traced(swf_endpoint, provider, **worker_options)
     assert events[-1]["eventType"] == "WorkflowExecutionCompleted", events[-1]
     assert json.loads(attributes(events[-1])["result"]) == ["hello Ada!", "hello Ada!", "hello Ada?"]
     trace_id, span_id = checkout.get_span_context().trace_id, checkout.get_span_context().span_id
@@ -118,7 +122,7 @@ def test_the_trace_context_goes_from_the_starter_to_the_activities(swf_endpoint:
     # ... and the polls between tasks are not in the trace: a task's span stops being current.
     assert not [s.name for s in in_trace if s.name.startswith("SWF/PollFor")]
 
-    if os.environ.get("RECORD_HISTORY"):
+    if os.environ.get("RECORD_HISTORY") and not worker_options:
         with open(RECORDED, "w", encoding="utf-8") as handle:
             json.dump({"description": "TracedParent('Ada', times=2) started under a span, recorded on the embedded "
                        "server by tests/futures/test_tracing_end_to_end.py", "execution": execution, "events": events},
