@@ -19,7 +19,7 @@ from .failures import failure_of
 from .payload_wiring import resolve_payloads
 from .registration import WorkflowTypeRegistration, ensure_registered
 from .task_interceptors import COMPLETED, FAILED, TIMED_OUT, TaskOutcome, decision_task_info, notify, notify_closed
-from .task_log_context import decision_task_fields, task_fields
+from .task_log_context import decision_task_fields, enter_task, leave_task
 from .task_values import DecisionTask
 
 log = logging.getLogger("swfkit.actors.decider")
@@ -117,7 +117,8 @@ class Decider(Actor):
         (for log lines); interceptors hear ``task_started`` before and ``task_closed`` after the answer.
         """
         page: Dict[str, Any] = task
-        with task_fields(decision_task_fields(self.domain, self.task_list, page)):
+        token = enter_task(decision_task_fields, self.domain, self.task_list, page)
+        try:
             if not self.interceptors:
                 self._handle(page)
                 return
@@ -131,6 +132,8 @@ class Decider(Actor):
                 reason = type(error).__name__ if error is not None else None
                 notify_closed(self.interceptors, states, info, TaskOutcome(
                     result, time.perf_counter() - started, _wait_time(decision_task), reason, error))
+        finally:
+            leave_task(token)
 
     def _handle(self, page: Dict[str, Any]) -> Tuple[str, Optional[BaseException], Optional[DecisionTask]]:
         """``handle``'s work; what became of the task (``task_interceptors`` result), the exception
@@ -144,11 +147,11 @@ class Decider(Actor):
             log.exception("decider could not read the history of %s; leaving the decision task to time out "
                           "and be retried", where)
             return FAILED, err, None
-        scheduled = _scheduled_event_id(decision_task)
-        if scheduled is not None:
-            with task_fields(decision_task_fields(self.domain, self.task_list, page, scheduled)):
-                return self._decide(decision_task, where)
-        return self._decide(decision_task, where)
+        token = enter_task(decision_task_fields, self.domain, self.task_list, page, decision_task)  # + scheduled id
+        try:
+            return self._decide(decision_task, where)
+        finally:
+            leave_task(token)
 
     def _decide(self, decision_task: DecisionTask,
                 where: str) -> Tuple[str, Optional[BaseException], Optional[DecisionTask]]:
@@ -238,14 +241,6 @@ def _wire_decisions(decisions: Union[Decisions, Iterable[Decision], None]) -> Li
         collected.extend(decisions)
         decisions = collected
     return decisions.to_list()
-
-
-def _scheduled_event_id(task: DecisionTask) -> Optional[int]:
-    """The DecisionTaskScheduled event id of ``task`` (from its DecisionTaskStarted), if readable."""
-    try:
-        return int(task.history[task.started_event_id].scheduled_event_id)  # type: ignore[attr-defined]
-    except Exception:  # a history too odd to say: the ids are for log lines, not worth failing over
-        return None
 
 
 def _wait_time(task: Optional[DecisionTask]) -> Optional[float]:

@@ -12,6 +12,8 @@ import threading
 from multiprocessing.connection import wait
 from typing import Any, Dict, List
 
+from .task_log_context import TaskFieldsFilter
+
 __all__ = ["LogForwarder", "logger_levels", "send_logs_to"]
 
 
@@ -94,6 +96,8 @@ def send_logs_to(writer: Any, levels: Dict[str, int]) -> None:
     for handler in list(root.handlers):
         root.removeHandler(handler)
     # _PipeSender has the put_nowait the handler calls; the stubs also ask for a get() it never uses.
-    root.addHandler(logging.handlers.QueueHandler(_PipeSender(writer)))  # type: ignore[arg-type]
+    handler = logging.handlers.QueueHandler(_PipeSender(writer))  # type: ignore[arg-type]
+    handler.addFilter(TaskFieldsFilter())  # the task's ids, read here: the parent formats the record
+    root.addHandler(handler)
     for name, level in levels.items():
         logging.getLogger(name or None).setLevel(level)

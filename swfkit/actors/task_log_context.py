@@ -15,26 +15,45 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
-from typing import Any, Dict, Iterator, Mapping, Optional
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple
 
-__all__ = ["current_task_fields", "task_fields", "activity_task_fields", "decision_task_fields",
-           "TaskFieldsFilter", "RECORD_ATTRIBUTE"]
+__all__ = ["current_task_fields", "task_fields", "enter_task", "leave_task", "activity_task_fields",
+           "decision_task_fields", "TaskFieldsFilter", "RECORD_ATTRIBUTE"]
 
 #: The attribute ``TaskFieldsFilter`` sets on log records.
 RECORD_ATTRIBUTE = "swfkit_task"
 
-_current: "contextvars.ContextVar[Optional[Mapping[str, Any]]]" = contextvars.ContextVar("swfkit_task", default=None)
+# What the actors set per task is the builder of the fields and its arguments, not the fields: a
+# task's fields are only built when a log line asks for them, so a task nobody logs about costs a
+# tuple and a set (the actors' hot path pays that for every task).
+_Entry = Tuple[Callable[..., Mapping[str, Any]], Tuple[Any, ...]]
+_current: "contextvars.ContextVar[Optional[_Entry]]" = contextvars.ContextVar("swfkit_task", default=None)
 
 
 def current_task_fields() -> Optional[Mapping[str, Any]]:
-    """The ids of the task handled in this context, or None outside a task."""
-    return _current.get()
+    """The ids of the task handled in this context (a new dict), or None outside a task."""
+    entry = _current.get()
+    if entry is None:
+        return None
+    builder, arguments = entry
+    return builder(*arguments)
+
+
+def enter_task(builder: Callable[..., Mapping[str, Any]], *arguments: Any) -> "contextvars.Token[Any]":
+    """From now on in this context, ``current_task_fields()`` is ``builder(*arguments)``; give the
+    result to ``leave_task`` when the task is done (the actors' cheap form of ``task_fields``)."""
+    return _current.set((builder, arguments))
+
+
+def leave_task(token: "contextvars.Token[Any]") -> None:
+    """Undo the ``enter_task`` that returned ``token``."""
+    _current.reset(token)
 
 
 @contextlib.contextmanager
 def task_fields(fields: Mapping[str, Any]) -> Iterator[None]:
-    """While inside, ``current_task_fields()`` returns ``fields`` (in this context only)."""
-    token = _current.set(fields)
+    """While inside, ``current_task_fields()`` returns (a copy of) ``fields``, in this context only."""
+    token = _current.set((dict, (fields,)))
     try:
         yield
     finally:
@@ -59,13 +78,13 @@ def activity_task_fields(domain: str, task_list: str, task: Any) -> Dict[str, An
 
 
 def decision_task_fields(domain: str, task_list: str, page: Mapping[str, Any],
-                         scheduled_event_id: Optional[int] = None) -> Dict[str, Any]:
+                         decision_task: Any = None) -> Dict[str, Any]:
     """The ids of a decision task from its first page (``PollForDecisionTask``'s answer).
 
     Args:
         domain, task_list: where the task was polled.
         page: the poll's answer.
-        scheduled_event_id: the DecisionTaskScheduled event id, once the history was read.
+        decision_task: the ``DecisionTask`` once the history was read (for the scheduled event id).
 
     Returns:
         A new dict: domain, task_list, workflow_id, run_id, workflow_type, started_event_id
@@ -78,8 +97,12 @@ def decision_task_fields(domain: str, task_list: str, page: Mapping[str, Any],
         "run_id": execution.get("runId"),
         "workflow_type": "%s/%s" % (workflow_type.get("name"), workflow_type.get("version")),
         "started_event_id": int(page.get("startedEventId") or 0)}
-    if scheduled_event_id is not None:
-        fields["scheduled_event_id"] = scheduled_event_id
+    if decision_task is not None:
+        try:
+            started = decision_task.history[decision_task.started_event_id]
+            fields["scheduled_event_id"] = int(started.scheduled_event_id)
+        except Exception:  # a history too odd to say: the ids are for log lines, not worth failing over
+            pass
     return fields
 
 
@@ -92,6 +115,5 @@ class TaskFieldsFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, RECORD_ATTRIBUTE):
-            fields = _current.get()
-            setattr(record, RECORD_ATTRIBUTE, dict(fields) if fields is not None else None)
+            setattr(record, RECORD_ATTRIBUTE, current_task_fields())
         return True

@@ -26,7 +26,7 @@ from .heartbeater import Heartbeater
 from .payload_wiring import decoded_task, encode_outcome, resolve_payloads
 from .registration import ACTIVITY_TIMEOUT_DEFAULTS, ActivityTypeRegistration, Timeout, ensure_registered
 from .task_interceptors import TIMED_OUT, TaskOutcome, activity_task_info, notify, notify_closed
-from .task_log_context import activity_task_fields, task_fields
+from .task_log_context import activity_task_fields, enter_task, leave_task
 from .task_values import ActivityCanceled, ActivityTask, ActivityTaskLost, UnknownActivityType
 
 log = logging.getLogger("swfkit.actors.worker")
@@ -108,8 +108,11 @@ class Worker(Actor):
         interceptors: ``swfkit.actors.task_interceptors.ActorInterceptor`` objects told of every poll
             and task (metrics, tracing).
         threads: tasks run at once by ``run`` in this process, each in a thread of its own (for
-            I/O-bound activities); the worker polls only when a thread is free. With
-            ``run(processes=M)``: M processes of ``threads`` each.
+            I/O-bound activities; default: the class attribute ``threads``, 1); the worker polls
+            only when a thread is free. With
+            ``run(processes=M)``: M processes of ``threads`` each. While it runs, ``layer1`` is a
+            copy of the given client keeping a connection per thread (and per heartbeat) if the
+            given one keeps fewer.
 
     Raises:
         ValueError: ``heartbeat_interval`` <= 0, ``threads`` not an int >= 1.
@@ -117,6 +120,8 @@ class Worker(Actor):
 
     kind = "worker"
     task_kind = "activity"
+    #: Default of the ``threads`` argument for instances of a subclass.
+    threads = 1
     #: Seconds ``run`` waits for pending answers when stopping.
     drain_timeout = 60.0
 
@@ -124,9 +129,9 @@ class Worker(Actor):
                  identity: Optional[str] = None, heartbeat_interval: Optional[float] = None,
                  activities: Iterable[Callable[..., Any]] = (), pipelined_answers: bool = True,
                  payloads: Any = None,
-                 interceptors: Optional[Sequence[Any]] = None, threads: int = 1) -> None:
+                 interceptors: Optional[Sequence[Any]] = None, threads: Optional[int] = None) -> None:
         super().__init__(layer1, domain, task_list, identity=identity, interceptors=interceptors)
-        self.threads = check_threads(threads)
+        self.threads = check_threads(threads if threads is not None else type(self).threads)
         self._activity_threads: Optional[ActivityThreads] = None
         self._handled_lock = threading.Lock()
         self.payloads = resolve_payloads(payloads)
@@ -247,10 +252,10 @@ class Worker(Actor):
         While it runs, ``swfkit.actors.task_log_context.current_task_fields()`` gives the task's ids
         (for log lines); interceptors hear ``task_started`` before and ``task_closed`` after the answer.
         """
-        with task_fields(activity_task_fields(self.domain, self.task_list, task)):
+        token = enter_task(activity_task_fields, self.domain, self.task_list, task)
+        try:
             if not self.interceptors:
-                outcome, error = self._run_task(task)
-                self._answer(task, outcome)
+                self._answer(task, self._run_task(task)[0])
                 return
             info = activity_task_info(self.domain, self.task_list, self.identity, task)
             states = notify(self.interceptors, "task_started", info)
@@ -262,15 +267,24 @@ class Worker(Actor):
                 notify_closed(self.interceptors, states, info,
                               TaskOutcome(result, time.perf_counter() - started, None, reason, error))
             self._answer(task, outcome, closed)
+        finally:
+            leave_task(token)
 
     def _answer(self, task: ActivityTask, outcome: Tuple[str, Any],
                 closed: Optional[Callable[[str], None]] = None) -> None:
         """Send the answer (from the responder thread when pipelined, in this context's ids), then
         tell ``closed`` what became of it."""
+        if closed is None:
+            if self._responder is None:
+                self.respond(task, *outcome)
+            else:
+                context = contextvars.copy_context()
+                self._responder.submit(lambda: context.run(self.respond, task, *outcome))
+            return
+
         def answer() -> None:
             result = self.respond(task, *outcome)
-            if closed is not None:
-                closed(result or (TIMED_OUT if outcome[0] == "lost" else outcome[0]))
+            closed(result or (TIMED_OUT if outcome[0] == "lost" else outcome[0]))
         if self._responder is not None:
             context = contextvars.copy_context()
             self._responder.submit(lambda: context.run(answer))
@@ -326,6 +340,9 @@ class Worker(Actor):
             responder.drain(self.drain_timeout)
 
     def _run_threads(self, stop_after_tasks: Optional[int], signals: Sequence[int]) -> int:
+        caller_client, wider = self.layer1, _wider_client(self.layer1, 2 * self.threads + 1)
+        if wider is not None:  # each thread may answer while a heartbeat of its task is out
+            self.layer1 = wider
         threads = self._activity_threads = ActivityThreads(self.threads, self._handle_counted,
                                                            "swfkit-activity-%s" % self.task_list)
         try:
@@ -336,6 +353,10 @@ class Worker(Actor):
         finally:  # a second signal (SystemExit) lands here without waiting: the threads are daemons
             self._activity_threads = None
             threads.close()
+            if wider is not None:
+                self.layer1 = caller_client
+                if not threads.in_flight:
+                    wider.close()
 
     def run_once(self) -> bool:
         """Poll once and handle the task if one came; True if a task was taken. With ``threads`` > 1
@@ -400,6 +421,17 @@ class Worker(Actor):
             log.exception("could not report %s as %s; SWF will time it out", where, kind)
             return TIMED_OUT
         return kind
+
+
+def _wider_client(client: Any, connections: int) -> Any:
+    """A copy of ``client`` keeping ``connections`` connections open, if it is a ``Layer1`` keeping
+    fewer (else None): more concurrent callers than pooled connections open and drop a connection
+    per call, each with a warning from urllib3."""
+    from ..layer1 import Layer1
+
+    if isinstance(client, Layer1) and getattr(client, "_pool_size", connections) < connections:
+        return client.copy(pool_size=connections)
+    return None
 
 
 def _completed(value: Any, offload: bool = False) -> Tuple[str, Any]:

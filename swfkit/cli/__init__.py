@@ -26,10 +26,11 @@ log = logging.getLogger("swfkit.cli")
 
 # Options every command accepts, before or after the subcommand; unset ones read as these.
 COMMON_DEFAULTS = {"endpoint_url": None, "region": None, "profile": None, "domain": None, "json": False,
-                   "log_level": None}
+                   "log_level": None, "log_format": None}
 
 
 ENDPOINT_HELP = "SWF endpoint (env AWS_ENDPOINT_URL_SWF, then AWS_ENDPOINT_URL)"
+LOG_FORMATS = ("text", "json")
 
 
 def _common_options(endpoint_help: str = ENDPOINT_HELP) -> argparse.ArgumentParser:
@@ -44,6 +45,9 @@ def _common_options(endpoint_help: str = ENDPOINT_HELP) -> argparse.ArgumentPars
     group.add_argument("--domain", default=argparse.SUPPRESS, help="SWF domain (env SWF_DOMAIN)")
     group.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON instead of tables")
     group.add_argument("--log-level", default=argparse.SUPPRESS, help="DEBUG, INFO, WARNING... (env LOG_LEVEL)")
+    group.add_argument("--log-format", choices=LOG_FORMATS, default=argparse.SUPPRESS,
+                       help="log lines as text (default) or as JSON objects, one per line, with the ids of "
+                            "the task being handled (env LOG_FORMAT)")
     return common
 
 
@@ -113,9 +117,11 @@ _CHATTY_LIBRARIES = ("botocore", "urllib3")
 
 
 @contextlib.contextmanager
-def logging_to_stderr(level_name: Optional[str], secrets: Sequence[str] = ()) -> Iterator[None]:
+def logging_to_stderr(level_name: Optional[str], secrets: Sequence[str] = (),
+                      log_format: Optional[str] = None) -> Iterator[None]:
     """While inside, log to stderr at ``level_name`` (or ``LOG_LEVEL``, default WARNING), with
-    ``secrets`` (and security-token headers) masked in every line.
+    ``secrets`` (and security-token headers) masked in every line; ``log_format`` (or
+    ``LOG_FORMAT``) ``"json"`` writes JSON lines (``swfkit.actors.json_log_lines``).
 
     The root logger is put back as it was on the way out, so calling :func:`main` from Python
     (tests, embedding) leaves the caller's logging untouched.
@@ -127,7 +133,7 @@ def logging_to_stderr(level_name: Optional[str], secrets: Sequence[str] = ()) ->
         level = logging.WARNING
     root = logging.getLogger()
     handler = _StderrHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    handler.setFormatter(_formatter(log_format or os.environ.get("LOG_FORMAT") or "text"))
     handler.addFilter(redaction.SecretMask(secrets))
     # botocore and urllib3 chatter at INFO ("Found credentials..."); only DEBUG shows them.
     quieted = [logging.getLogger(name) for name in _CHATTY_LIBRARIES] if level > logging.DEBUG else []
@@ -144,6 +150,16 @@ def logging_to_stderr(level_name: Optional[str], secrets: Sequence[str] = ()) ->
             logger.setLevel(old_level)
 
 
+def _formatter(log_format: str) -> logging.Formatter:
+    if log_format.lower() == "json":  # imported only then: the actors package is not for every command
+        from swfkit.actors.json_log_lines import JsonLinesFormatter
+
+        return JsonLinesFormatter()
+    if log_format.lower() != "text":
+        print("swfkit: LOG_FORMAT/--log-format: unknown format %r, using text" % log_format, file=sys.stderr)
+    return logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s")
+
+
 def _silence_stdout() -> None:
     try:  # further writes (and the interpreter's final flush) must not raise again
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -152,11 +168,13 @@ def _silence_stdout() -> None:
         pass
 
 
-def _server_log_level(extra: List[str]) -> Optional[str]:
-    """``--log-level`` given after ``server`` (the server's own parser accepts it and leaves it to us)."""
-    level = argparse.ArgumentParser(add_help=False)
-    level.add_argument("--log-level")
-    return level.parse_known_args(extra)[0].log_level
+def _server_logging(extra: List[str]) -> argparse.Namespace:
+    """``--log-level`` and ``--log-format`` given after ``server`` (the server's own parser accepts
+    them and leaves them to us)."""
+    logging_options = argparse.ArgumentParser(add_help=False)
+    logging_options.add_argument("--log-level")
+    logging_options.add_argument("--log-format")
+    return logging_options.parse_known_args(extra)[0]
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -170,12 +188,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     args.server_argv = extra
     if args.command == "server":  # what follows ``server`` is its parser's, but the log level is set here
-        args.log_level = _server_log_level(extra) or getattr(args, "log_level", None)
+        chosen = _server_logging(extra)
+        args.log_level = chosen.log_level or getattr(args, "log_level", None)
+        args.log_format = chosen.log_format or getattr(args, "log_format", None)
     for name, default in COMMON_DEFAULTS.items():
         if not hasattr(args, name):
             setattr(args, name, default)
     secrets = redaction.secrets_in(sys.argv[1:] if argv is None else argv, os.environ)
-    with logging_to_stderr(args.log_level, secrets):
+    with logging_to_stderr(args.log_level, secrets, getattr(args, "log_format", None)):
         shown = {k: v for k, v in vars(args).items() if k != "handler"}
         shown["server_argv"] = redaction.redact_argv(extra)  # never a --credentials secret
         log.debug("swfkit %s: %s", args.command, shown)

@@ -4,6 +4,11 @@ Besides ``swfkit.actors`` subclasses they run the futures layer through duck-typ
 package must not import ``swfkit.futures``): a class with ``swfkit_decider`` (an ``@workflow``)
 gives the decider to run; a bare module gives every object with ``swfkit_activity`` (an
 ``@activity``), each added to a plain ``Worker`` by its own ``register(worker)``.
+
+``--metrics-port`` serves Prometheus metrics (``swfkit.actors.prometheus_exporter``) from this
+process: the actor's tasks and its client's calls. With ``--processes M`` the pool's children
+count into the same registry (it reaches them pickled with the actor and they hand their counts
+back through files, see ``swfkit.actors.metrics_registry``): one scrape gives the sum of all.
 """
 from __future__ import annotations
 
@@ -111,19 +116,52 @@ def _name_of(spec: str) -> str:
     return spec.split(":", 1)[1] if ":" in spec else spec.rpartition(".")[2]
 
 
+def _metrics_registry(args: argparse.Namespace) -> Any:
+    """The registry ``--metrics-port`` serves (made once per command), or None without it."""
+    if getattr(args, "metrics_port", None) is None:
+        return None
+    registry = getattr(args, "metrics_registry", None)
+    if registry is None:
+        from swfkit.actors.metrics_registry import MetricsRegistry
+
+        registry = args.metrics_registry = MetricsRegistry()
+    return registry
+
+
+def _client(args: argparse.Namespace) -> Any:
+    """The actor's client; with ``--metrics-port``, counting its calls."""
+    registry = _metrics_registry(args)
+    if registry is None:
+        return connection.make_client(args)
+    from swfkit.actors.metrics_interceptors import CallMetrics
+
+    return connection.make_client(args, interceptors=[CallMetrics(registry)])
+
+
+def _observed(args: argparse.Namespace, actor: Any) -> Any:
+    """``actor``, with ``--metrics-port``'s task interceptor added to its own."""
+    registry = _metrics_registry(args)
+    if registry is not None:
+        from swfkit.actors.metrics_interceptors import TaskMetrics
+        from swfkit.actors.task_interceptors import actor_interceptors
+
+        actor.interceptors = actor_interceptors(tuple(actor.interceptors) + (TaskMetrics(registry),))
+    return actor
+
+
 def _build_decider(args: argparse.Namespace) -> Any:
     from swfkit.actors import Decider
 
     spec = args.actor_class
     target = load_target(spec)
     if _subclass(target, Decider):
-        decider = target(connection.make_client(args), _domain(args, target), args.task_list)
+        decider = target(_client(args), _domain(args, target), args.task_list)
     elif callable(getattr(target, "swfkit_decider", None)):
         # A futures @workflow class (duck-typed: the CLI never imports swfkit.futures).
         registration = getattr(target, "swfkit_workflow", None)
         if not args.task_list and registration is not None and not getattr(registration, "task_list", None):
             raise UsageError("%s: no task list: pass --task-list or declare @workflow(task_list=...)" % spec)
-        decider = target.swfkit_decider(connection.make_client(args), domain=_domain(args, target),
+        decider = target.swfkit_decider(_client(args), domain=_domain(args, target),
                                         task_list=args.task_list, identity=None)
         if not isinstance(decider, Decider):
             raise UsageError("%s: %s.swfkit_decider() returned %r, not a swfkit.actors.Decider"
@@ -133,7 +171,7 @@ def _build_decider(args: argparse.Namespace) -> Any:
                          "class (it has no swfkit_decider)" % (spec, _name_of(spec)))
     if args.register:
         decider.ensure_registered()
-    return decider
+    return _observed(args, decider)
 
 
 def module_activities(module: Any) -> List[Any]:
@@ -178,17 +216,21 @@ def _build_worker(args: argparse.Namespace) -> Any:
             raise UsageError("%s: module %s has no futures @activity functions (objects with swfkit_activity); "
                              "give MODULE:CLASS for a swfkit.actors.Worker subclass" % (spec, target.__name__))
         task_list = args.task_list or _activities_task_list(spec, activities)
-        worker = Worker(connection.make_client(args), _domain(args, target), task_list)
+        worker = Worker(_client(args), _domain(args, target), task_list)
         for act in activities:
             act.register(worker)
     elif _subclass(target, Worker):
-        worker = target(connection.make_client(args), _domain(args, target), args.task_list)
+        worker = target(_client(args), _domain(args, target), args.task_list)
     else:
         raise UsageError("%s: %s is not a Worker subclass (swfkit.actors.Worker); give MODULE:CLASS for one, or "
                          "a bare MODULE of futures @activity functions" % (spec, _name_of(spec)))
     if args.register:
         worker.ensure_registered()
-    return worker
+    if args.threads is not None:
+        from swfkit.actors.activity_threads import check_threads
+
+        worker.threads = check_threads(args.threads)
+    return _observed(args, worker)
 
 
 def check_endpoint(actor: Any) -> None:
@@ -199,13 +241,27 @@ def check_endpoint(actor: Any) -> None:
     actor.layer1.describe_domain(name=actor.domain)
 
 
-def _run(actor: Any, kind: str, processes: Optional[int]) -> int:
+def _run(actor: Any, kind: str, args: argparse.Namespace) -> int:
+    processes = args.processes
     check_endpoint(actor)
+    exporter = None
+    registry = _metrics_registry(args)
+    if registry is not None:
+        from swfkit.actors.prometheus_exporter import serve_metrics
+
+        exporter = serve_metrics(registry, args.metrics_port, args.metrics_address)
+    threads = getattr(actor, "threads", 1)
     if sys.stderr.isatty():  # tell a person at a terminal what runs; scripts get silence
-        print("swfkit: %s %s polling %s/%s in %s (SIGTERM or Ctrl-C stops it)" % (
+        print("swfkit: %s %s polling %s/%s in %s%s%s (SIGTERM or Ctrl-C stops it)" % (
             kind, type(actor).__name__, actor.domain, actor.task_list,
-            "%d processes" % processes if processes else "this process"), file=sys.stderr, flush=True)
-    result = actor.run(processes=processes)
+            "%d processes" % processes if processes else "this process",
+            " x %d threads" % threads if threads > 1 else "",
+            "; metrics at %s" % exporter.url if exporter is not None else ""), file=sys.stderr, flush=True)
+    try:
+        result = actor.run(processes=processes)
+    finally:
+        if exporter is not None:
+            exporter.close()
     # In this process run() returns the tasks handled; a pool returns its exit status, mapped onto
     # the command's table (failure_lines.EXIT_CODES): 128 + a signal stays, anything else is 1.
     if not processes or not result:
@@ -215,12 +271,12 @@ def _run(actor: Any, kind: str, processes: Optional[int]) -> int:
 
 def decider_start(args: argparse.Namespace) -> int:
     """``swfkit decider start MODULE:CLASS``: a Decider subclass, or a futures ``@workflow`` class."""
-    return _run(_build_decider(args), "decider", args.processes)
+    return _run(_build_decider(args), "decider", args)
 
 
 def worker_start(args: argparse.Namespace) -> int:
     """``swfkit worker start MODULE:CLASS | MODULE``: a Worker subclass, or a module's futures activities."""
-    return _run(_build_worker(args), "worker", args.processes)
+    return _run(_build_worker(args), "worker", args)
 
 
 def positive_int(text: str) -> int:
@@ -231,6 +287,17 @@ def positive_int(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError("must be a whole number >= 1, got %r" % text)
+    return value
+
+
+def port_number(text: str) -> int:
+    """argparse type: a TCP port, 0..65535 (0: any free port)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be a port number 0..65535, got %r" % text)
     return value
 
 
@@ -254,4 +321,14 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
                             help="polling processes, supervised and restarted (default: poll in this process)")
         parser.add_argument("--register", action="store_true",
                             help="register the domain and the types it handles first (idempotent)")
+        if kind == "worker":
+            parser.add_argument("--threads", type=positive_int, default=None,
+                                help="activity tasks run at once per process, each in a thread (I/O-bound "
+                                     "activities; default: the class's threads attribute, 1); with --processes M: "
+                                     "M x N")
+        parser.add_argument("--metrics-port", type=port_number, default=None,
+                            help="serve Prometheus metrics at http://ADDRESS:PORT/metrics (the sum over "
+                                 "--processes)")
+        parser.add_argument("--metrics-address", default="127.0.0.1",
+                            help="interface the metrics are served on (default 127.0.0.1; 0.0.0.0: all)")
         parser.set_defaults(handler=handler)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import TYPE_CHECKING, Any, Dict, Optional
+from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence
 
 from swfkit.cli.failure_lines import UsageError
 
@@ -47,14 +47,21 @@ def client_options(args: argparse.Namespace) -> Dict[str, Any]:
     return options
 
 
-def make_client(args: argparse.Namespace) -> Layer1:
+def make_client(args: argparse.Namespace, interceptors: Optional[Sequence[Any]] = None) -> Layer1:
     """A :class:`~swfkit.layer1.Layer1` for the endpoint, region and credentials the user chose.
 
     Credentials are resolved here, not at the client's first call: every command calls SWF anyway,
     and ``decider start``/``worker start`` must fail in one line before they start any process.
+
+    Args:
+        args: the parsed command line.
+        interceptors: the client's call interceptors (metrics), if any.
     """
     from swfkit.layer1 import Layer1
 
-    client = Layer1(**client_options(args))
+    options = client_options(args)
+    if interceptors:
+        options["interceptors"] = list(interceptors)
+    client = Layer1(**options)
     client.resolve_credentials()
     return client

@@ -108,3 +108,17 @@ def test_a_raising_interceptor_never_breaks_the_task(registered: Any) -> None:
             running(SampleWorker(registered, interceptors=[Raising()])):
         execution = start(registered, "raising-hooks", {"count": 2, "activity": ["double", "1"], "input": 1})
         assert wait_closed(registered, execution)["closeStatus"] == "COMPLETED"
+
+
+def test_a_poll_error_is_reported_and_counted(registered: Any) -> None:
+    from swfkit.actors import FatalPollError
+    from swfkit.actors.metrics_interceptors import TaskMetrics
+
+    recorder, metrics = Recorder(), TaskMetrics()
+    worker = SampleWorker(registered, "no-such-domain", interceptors=[recorder, metrics])
+    with pytest.raises(FatalPollError):
+        worker.run()
+    assert len(recorder.polls) == 1 and type(recorder.polls[0].error).__name__ == "UnknownResourceFault"
+    labels = ("activity", "no-such-domain", "workers")
+    assert metrics.registry.value("swfkit_poll_errors_total", labels + ("UnknownResourceFault",)) == 1
+    assert metrics.registry.value("swfkit_polls_total", labels + ("error",)) == 1

@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from typing import Any, Callable, Dict, List
@@ -148,3 +152,88 @@ def test_a_threaded_worker_pickles_without_its_threads(registered: Any) -> None:
 
     copy: Dict[str, Any] = pickle.loads(pickle.dumps(SampleWorker(registered, threads=3))).__dict__
     assert copy["threads"] == 3 and copy["_activity_threads"] is None
+
+
+THREADED_WORKER = """
+import sys
+sys.path.insert(0, {here!r})
+from sample_actors import GatherWorker
+from swfkit.layer1 import Layer1
+handled = GatherWorker(Layer1(endpoint_url={endpoint!r}, region="us-east-1"), threads=3).run()
+print(handled)
+"""
+
+
+def _threaded_worker(endpoint: str) -> "subprocess.Popen[str]":
+    here = os.path.dirname(os.path.abspath(__file__))
+    return subprocess.Popen([sys.executable, "-c", THREADED_WORKER.format(here=here, endpoint=endpoint)],
+                            stdout=subprocess.PIPE, text=True)
+
+
+def test_sigterm_finishes_the_tasks_in_flight_then_exits(registered: Any, endpoint: str, tmp_path: Any) -> None:
+    release = str(tmp_path / "release")
+    log_dir = tmp_path / "log"
+    log_dir.mkdir()
+    with running(FanOutDecider(registered)):
+        execution = start(registered, "sigterm-threads", {"count": 5, "activity": ["sleepy", "1"], "attempts": 1,
+                                                          "input": {"log_dir": str(log_dir), "release": release}})
+        process = _threaded_worker(endpoint)
+        try:
+            wait_for(lambda: len(started_files(str(log_dir))) >= 3, 30, "three activities to start")
+            process.send_signal(signal.SIGTERM)
+            time.sleep(0.5)
+            assert process.poll() is None, "the worker exited with tasks in flight"
+            open(release, "w").close()
+            out, _ = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        assert process.returncode == 0 and out.split() == ["3"]
+        history = events(registered, execution)
+        assert len(of_type(history, "ActivityTaskStarted")) == len(of_type(history, "ActivityTaskCompleted")) == 3
+
+
+def test_a_second_sigterm_exits_at_once(registered: Any, endpoint: str, tmp_path: Any) -> None:
+    log_dir = tmp_path / "log"
+    log_dir.mkdir()
+    with running(FanOutDecider(registered)):
+        start(registered, "impatient-threads", {"count": 2, "activity": ["sleepy", "1"], "attempts": 1,
+                                                "input": {"log_dir": str(log_dir), "release": str(tmp_path / "never"),
+                                                          "timeout": 60}})
+        process = _threaded_worker(endpoint)
+        try:
+            wait_for(lambda: len(started_files(str(log_dir))) >= 2, 30, "both activities to start")
+            process.send_signal(signal.SIGTERM)
+            time.sleep(0.5)
+            assert process.poll() is None  # the first signal waits for the running activities
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(10) == 143  # 128 + SIGTERM
+        finally:
+            if process.poll() is None:
+                process.kill()
+
+
+def test_threads_get_a_connection_each(registered: Any, tmp_path: Any, caplog: Any) -> None:
+    caplog.set_level(logging.WARNING, logger="urllib3")
+    GatherWorker.reset()
+    narrow = registered.copy(pool_size=1)
+    worker = GatherWorker(narrow, threads=8)
+    with running(FanOutDecider(registered)), running(worker):
+        for round_number in range(3):  # 8 tasks finishing together: 8 answers at once
+            log_dir = tmp_path / str(round_number)
+            log_dir.mkdir()
+            execution = start(registered, "wide-%d" % round_number, {
+                "count": 8, "activity": ["sleepy", "1"], "attempts": 1, "input": {"log_dir": str(log_dir), "gather": 8}})
+            info = wait_closed(registered, execution, timeout=40)
+            assert info["closeStatus"] == "COMPLETED"
+    assert GatherWorker.max_in_flight == 8
+    assert [r.getMessage() for r in caplog.records if "pool is full" in r.getMessage()] == []
+    assert worker.layer1 is narrow  # the caller's client again after run()
+
+
+def test_threads_default_to_the_class_attribute(registered: Any) -> None:
+    class Wide(Worker):
+        domain, task_list, threads = DOMAIN, "workers", 6
+
+    assert Wide(registered).threads == 6 and Wide(registered, threads=2).threads == 2
+    assert Worker(registered, DOMAIN, "workers").threads == 1

@@ -40,3 +40,38 @@ def test_importing_the_library_configures_nothing() -> None:
              "print(len(logging.getLogger().handlers), logging.getLogger().level)")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=30)
     assert done.stdout.split() == ["0", str(logging.WARNING)]
+
+
+def test_log_format_json_from_environment_and_option(endpoint_env, swfkit, monkeypatch) -> None:
+    import json
+
+    code, _, err = swfkit("domain", "list", "--log-level", "DEBUG", "--log-format", "json")
+    lines = [json.loads(line) for line in err.splitlines()]
+    assert code == 0 and lines and all(set(e) >= {"time", "level", "logger", "message"} for e in lines)
+    assert any(e["logger"] == "swfkit.cli" and e["message"].startswith("swfkit domain:") for e in lines)
+    monkeypatch.setenv("LOG_FORMAT", "json")
+    code, _, err = swfkit("domain", "list", "--log-level", "DEBUG")
+    assert code == 0 and all(json.loads(line) for line in err.splitlines())
+    code, _, err = swfkit("domain", "list", "--log-level", "DEBUG", "--log-format", "text")  # the option wins
+    assert "swfkit.cli DEBUG swfkit domain:" in err
+
+
+def test_log_format_json_masks_secrets(endpoint_env, swfkit, monkeypatch) -> None:
+    import json
+
+    secret = "json-secret-0123456789"
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret)
+    # the command's debug line shows its arguments, this input included
+    code, _, err = swfkit("workflow", "start", "w", "1", "--input", json.dumps(secret), "--log-level", "DEBUG",
+                          "--log-format", "json")
+    shown = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    assert any("'input': '\"****\"'" in e["message"] for e in shown), err
+    assert secret not in err
+
+
+def test_actor_start_options_are_checked(swfkit) -> None:
+    for argv, message in ((("worker", "start", "m:C", "--threads", "0"), "--threads: must be a whole number >= 1"),
+                          (("worker", "start", "m:C", "--metrics-port", "70000"), "--metrics-port: must be a port"),
+                          (("decider", "start", "m:C", "--threads", "2"), "unrecognized arguments: --threads")):
+        code, _, err = swfkit(*argv)
+        assert code == 2 and message in err, err
