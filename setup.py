@@ -26,6 +26,8 @@ setup(
             "hypothesis>=6.80",
             "boto3>=1.28",
             "moto[server]>=5.0",
+            "opentelemetry-api>=1.20",  # the tracing adapter (swfkit.actors.tracing) and its tests
+            "opentelemetry-sdk>=1.20",
         ],
     },
     entry_points={"console_scripts": ["swfkit=swfkit.cli:main"],

@@ -52,7 +52,28 @@ def find_execution(swf: Any, domain: str, workflow_id: str, run_id: Optional[str
 # Options that only mean something on an SWF endpoint: refused with --local rather than ignored.
 _SERVER_ONLY_OPTIONS = (("workflow_id", "--workflow-id"), ("task_list", "--task-list"), ("tag", "--tag"),
                         ("execution_timeout", "--execution-timeout"), ("task_timeout", "--task-timeout"),
-                        ("child_policy", "--child-policy"))
+                        ("child_policy", "--child-policy"), ("trace", "--trace"))
+
+
+def traced_input(text: Optional[str]) -> Optional[str]:
+    """``--trace``: ``text`` as a futures input envelope carrying the trace context of ``TRACEPARENT``
+    and ``TRACESTATE`` (W3C Trace Context, as a traced parent process passes it on).
+
+    Raises:
+        UsageError: ``TRACEPARENT`` is unset or not a traceparent.
+    """
+    import os
+
+    from swfkit.actors.trace_fields import trace_from_environment, with_trace
+
+    try:
+        trace = trace_from_environment(os.environ)
+    except ValueError as error:
+        raise UsageError("--trace: %s" % error) from None
+    if trace is None:
+        raise UsageError("--trace: TRACEPARENT is not set (the W3C traceparent of the span to continue, e.g. "
+                         "00-<32 hex trace id>-<16 hex span id>-01)")
+    return with_trace(text, trace)
 
 
 def workflow_start(args: argparse.Namespace) -> int:
@@ -64,10 +85,13 @@ def workflow_start(args: argparse.Namespace) -> int:
                          "futures workflow in this process)")
     domain = connection.domain(args)
     workflow_id = args.workflow_id or "%s-%s" % (args.name, uuid.uuid4().hex[:12])
+    input = json_text(read_input(args.input, "--input"), "--input")
+    if args.trace:
+        input = traced_input(input)
     with connection.make_client(args) as swf:
         answer = swf.start_workflow_execution(
             domain=domain, workflow_id=workflow_id, workflow_type={"name": args.name, "version": args.version},
-            input=offload_input(json_text(read_input(args.input, "--input"), "--input"), "StartWorkflowExecution"),
+            input=offload_input(input, "StartWorkflowExecution"),
             task_list={"name": args.task_list} if args.task_list else None,
             execution_start_to_close_timeout=args.execution_timeout, task_start_to_close_timeout=args.task_timeout,
             child_policy=args.child_policy, tag_list=args.tag or None)
@@ -251,6 +275,9 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--task-timeout", help="decision task start-to-close seconds")
     parser.add_argument("--child-policy", choices=["TERMINATE", "REQUEST_CANCEL", "ABANDON"])
     parser.add_argument("--tag", action="append", help="a tag (repeatable, at most 5)")
+    parser.add_argument("--trace", action="store_true",
+                        help="futures workflows: carry the trace context of $TRACEPARENT/$TRACESTATE in the input "
+                             "envelope's trace field (docs/tracing.md)")
     parser.set_defaults(handler=workflow_start)
     parser = actions.add_parser("list", parents=[common], help="list executions")
     parser.add_argument("--status", choices=["open", "closed", "all"], default="open")

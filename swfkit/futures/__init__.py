@@ -19,6 +19,7 @@
 
     futures.run_local(Arith, 3)                       # 8, no server
     Arith.swfkit_decider(layer1, domain="d").run()    # on SWF (swfkit decider start module:Arith)
+    futures.start(layer1, Arith, args=(3,), domain="d")  # start one (carrying the current trace context)
 
 Nothing else in swfkit imports this package.
 """
@@ -54,6 +55,7 @@ from swfkit.futures.replay import ReplayOutcome, replay
 from swfkit.futures.replayer import Divergence, ReplayReport, assert_replays, load_history, replay_for, replay_history
 from swfkit.futures.serializers import JSON, JSONSerializer, Serializer
 from swfkit.futures.workflow_api import Workflow
+from swfkit.futures.workflow_starts import start, workflow_input
 
 logging.getLogger("swfkit.futures").addHandler(logging.NullHandler())
 
@@ -70,5 +72,5 @@ __all__ = [
     "ReplayOutcome", "ScheduleFailed", "Serializer", "SignalFailed", "Workflow", "WorkflowDeadlock",
     "WorkflowDefinition", "WorkflowFailed", "WorkflowUsageError", "activities_in", "activity", "definition_of", "replay",
     "run_local", "signal_handler", "wait", "workflow",
-    "Divergence", "ReplayReport", "assert_replays", "load_history", "replay_history",
+    "Divergence", "ReplayReport", "assert_replays", "load_history", "replay_history", "start", "workflow_input",
 ]

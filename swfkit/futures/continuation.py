@@ -15,8 +15,9 @@ after ``result()``, a running total...), and ``run`` must resume from what ``res
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional, Tuple
 
+from swfkit.actors.trace_fields import TRACE_FIELD
 from swfkit.futures.serializers import _dumps, decode_args
 
 __all__ = ["RESTORE_KEY", "DEFAULT_AFTER", "enabled", "decode_input", "encode_input"]
@@ -37,17 +38,20 @@ def decode_input(serializer: Any, text: Optional[str], restorable: bool) -> Tupl
     """``(args, kwargs, state)`` of a run's input; ``state`` is ``NOTHING`` unless continued with one."""
     if restorable and text:
         value = serializer.loads(text)
-        if isinstance(value, dict) and set(value) == {"args", "kwargs", RESTORE_KEY}:
+        if isinstance(value, dict) and set(value) - {TRACE_FIELD} == {"args", "kwargs", RESTORE_KEY}:
             return tuple(value["args"]), dict(value["kwargs"]), value[RESTORE_KEY]
     args, kwargs = decode_args(serializer, text)
     return args, kwargs, NOTHING
 
 
-def encode_input(serializer: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any], state: Any) -> str:
-    """The next run's input: the original arguments and the checkpoint.
+def encode_input(serializer: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any], state: Any,
+                 trace: Optional[Mapping[str, str]] = None) -> str:
+    """The next run's input: the original arguments and the checkpoint (and the run's trace field).
 
     Raises:
         ValidationError: the checkpoint is not serializable or too long (names ``checkpoint()``).
     """
-    return _dumps(serializer, {"args": list(args), "kwargs": dict(kwargs), RESTORE_KEY: state},
-                  "checkpoint()", "state")
+    value: Dict[str, Any] = {"args": list(args), "kwargs": dict(kwargs), RESTORE_KEY: state}
+    if trace is not None:
+        value[TRACE_FIELD] = dict(trace)
+    return _dumps(serializer, value, "checkpoint()", "state")

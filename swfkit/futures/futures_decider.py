@@ -3,7 +3,7 @@ workflow class on the task's folded history."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Iterable, Optional, Tuple
+from typing import Any, Dict, Iterable, Optional, Sequence, Tuple
 
 from swfkit.actors import Decider, DecisionTask
 from swfkit.decisions import Decisions
@@ -24,7 +24,7 @@ class FuturesDecider(Decider):
         workflows: the ``@workflow`` classes it decides for (children it starts are found too, if
             their module was imported).
         domain: the domain. task_list: the decision task list (default: the first workflow's).
-        identity, on_decide_error, maximum_page_size, payloads: as for ``Decider``.
+        identity, on_decide_error, maximum_page_size, payloads, interceptors: as for ``Decider``.
         max_open_activities, max_request_bytes, max_decisions: the limits a response is fitted in.
 
     A ``NonDeterministicWorkflowError`` is logged with the event it names and the decision task is
@@ -34,7 +34,8 @@ class FuturesDecider(Decider):
 
     def __init__(self, layer1: Any, workflows: Iterable[Any], domain: Optional[str] = None,
                  task_list: Optional[str] = None, *, identity: Optional[str] = None, on_decide_error: str = "timeout",
-                 maximum_page_size: int = 1000, payloads: Any = None, **limits: Any) -> None:
+                 maximum_page_size: int = 1000, payloads: Any = None, interceptors: Optional[Sequence[Any]] = None,
+                 **limits: Any) -> None:
         self.workflows: Dict[Tuple[str, str], Any] = {}
         for cls in workflows:
             definition = definition_of(cls)
@@ -46,7 +47,7 @@ class FuturesDecider(Decider):
         self.workflow_types = [definition_of(cls).registration for cls in self.workflows.values()]
         self.limits = limits
         super().__init__(layer1, domain, task_list, identity=identity, on_decide_error=on_decide_error,
-                         maximum_page_size=maximum_page_size, payloads=payloads)
+                         maximum_page_size=maximum_page_size, payloads=payloads, interceptors=interceptors)
 
     def workflow_class(self, workflow_type: Dict[str, str]) -> Any:
         """The class deciding ``workflow_type`` (this decider's, else any imported ``@workflow``)."""
@@ -71,6 +72,7 @@ class FuturesDecider(Decider):
 
 
 def decider_for(cls: Any, layer1: Any, *, domain: str, task_list: Optional[str] = None,
-                identity: Optional[str] = None) -> FuturesDecider:
+                identity: Optional[str] = None, interceptors: Optional[Sequence[Any]] = None) -> FuturesDecider:
     """A ``FuturesDecider`` for one workflow class (``Workflow.swfkit_decider``, used by the CLI)."""
-    return FuturesDecider(layer1, [cls], domain=domain, task_list=task_list, identity=identity)
+    return FuturesDecider(layer1, [cls], domain=domain, task_list=task_list, identity=identity,
+                          interceptors=interceptors)

@@ -36,6 +36,7 @@ from swfkit.futures.recorded_values import RecordedValues
 from swfkit.futures.workflow_requests import Requests
 from swfkit.futures.scheduling import DecisionBuffer
 from swfkit.futures.serializers import decode_value, encode_args, encode_value
+from swfkit.futures.trace_context import workflow_trace
 from swfkit.spec.limits import MAX_DATA_LENGTH, MAX_OPEN_ACTIVITIES, MAX_REASON_LENGTH, MAX_REQUEST_BYTES
 
 __all__ = ["ReplayOutcome", "replay", "ReplayContext"]
@@ -137,7 +138,7 @@ class ReplayContext(Requests):
     # -- close requests -------------------------------------------------------------------------------
     def continue_as_new(self, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> None:
         self.check_usable("continue_as_new")
-        raise ContinueAsNewRequested(encode_args(self.serializer, args, kwargs, "continue_as_new"))
+        raise ContinueAsNewRequested(encode_args(self.serializer, args, kwargs, "continue_as_new", self.trace))
 
     def fail(self, reason: str, details: Optional[str]) -> None:
         self.check_usable("fail")
@@ -157,6 +158,7 @@ class ReplayContext(Requests):
         execution = self.state.execution
         if execution is None or execution.status != "open":
             return ReplayOutcome((), "closed")
+        self.trace = workflow_trace(self.serializer, execution.input)
         if execution.cancel_requested and not self.definition.handles_cancel:
             return self._cancel()
         # The cyclic GC is paused while ``run`` replays: a replay allocates a burst of short-lived
@@ -200,7 +202,8 @@ class ReplayContext(Requests):
         self.buffer.clear()  # new work waits for the next run
         if self.state.has_open_work:
             return None, outcome
-        text = continuation.encode_input(self.serializer, self._args, self._kwargs, self.instance.checkpoint())
+        text = continuation.encode_input(self.serializer, self._args, self._kwargs, self.instance.checkpoint(),
+                                         self.trace)
         return self._continue_as_new_decision(text), {"status": "continued_as_new", "result": text}
 
     def _continue_as_new_decision(self, input: Optional[str]) -> Decision:

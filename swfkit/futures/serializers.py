@@ -3,7 +3,8 @@
 A serializer is any object with ``dumps(value) -> str`` and ``loads(text) -> value``. Arguments are
 encoded as a JSON list (``[1, 2]``), or ``{"args": [...], "kwargs": {...}}`` when there are keyword
 arguments; on the way in, any other JSON value is taken as one positional argument (what a person
-types on the command line).
+types on the command line). The envelope may also hold ``"trace"``, the W3C trace context carried from
+the starter to the activities (``swfkit.actors.trace_fields``): never an argument.
 
 Payload offload happens here, at the serializer's output: with a payload codec active (a Decider
 or Worker configured with one, or ``run_local`` with ``SWFKIT_PAYLOAD_STORE``), a serialized value
@@ -15,8 +16,9 @@ from __future__ import annotations
 
 import json
 import json.scanner
-from typing import Any, Callable, Dict, Optional, Protocol, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Protocol, Tuple
 
+from swfkit.actors.trace_fields import TRACE_FIELD
 from swfkit.decisions.payload_offload import active_encoder
 from swfkit.exceptions import ValidationError
 from swfkit.spec.limits import MAX_DATA_LENGTH, OFFLOAD_HINT
@@ -114,13 +116,28 @@ def _decoded(text: str) -> str:
     return text
 
 
-def encode_args(serializer: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any], where: str) -> str:
+#: The keys of an input envelope, and those of which it needs one.
+ENVELOPE_KEYS = frozenset(("args", "kwargs", TRACE_FIELD))
+ARGUMENT_KEYS = frozenset(("args", "kwargs"))
+
+
+def encode_args(serializer: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any], where: str,
+                trace: Optional[Mapping[str, str]] = None) -> str:
     """The wire input for a call with ``args``/``kwargs``.
+
+    Args:
+        trace: a trace field (``swfkit.actors.trace_fields``) to carry: the input becomes the
+            envelope ``{"args": [...], "kwargs": {...}, "trace": {...}}`` (``kwargs`` only if any).
 
     Raises:
         ValidationError: an argument is not serializable (path names it) or the input is too long.
     """
-    payload: Any = list(args) if not kwargs else {"args": list(args), "kwargs": dict(kwargs)}
+    payload: Any
+    if trace is not None:
+        payload = {"args": list(args), "kwargs": dict(kwargs), TRACE_FIELD: dict(trace)} if kwargs else \
+            {"args": list(args), TRACE_FIELD: dict(trace)}
+    else:
+        payload = list(args) if not kwargs else {"args": list(args), "kwargs": dict(kwargs)}
     try:
         text = serializer.dumps(payload)
     except (TypeError, ValueError, OverflowError):
@@ -134,15 +151,22 @@ def encode_args(serializer: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any], 
     return text
 
 
+def is_envelope(value: Any) -> bool:
+    """Whether a decoded input is an envelope: a dict of ``args`` (a list) and/or ``kwargs`` (a dict),
+    and maybe ``trace``; any other dict (``{"trace": ...}`` alone included) is one argument."""
+    return isinstance(value, dict) and value.keys() <= ENVELOPE_KEYS and not value.keys().isdisjoint(ARGUMENT_KEYS) \
+        and isinstance(value.get("args", []), list) and isinstance(value.get("kwargs", {}), dict)
+
+
 def decode_args(serializer: Any, text: Optional[str]) -> Tuple[Tuple[Any, ...], Dict[str, Any]]:
-    """``(args, kwargs)`` from a wire input (``None`` or empty: no arguments)."""
+    """``(args, kwargs)`` from a wire input (``None`` or empty: no arguments; an envelope's
+    ``trace`` is not an argument)."""
     if text is None or text == "":
         return (), {}
     value = serializer.loads(_decoded(text))
     if isinstance(value, list):
         return tuple(value), {}
-    if isinstance(value, dict) and value and set(value) <= {"args", "kwargs"} \
-            and isinstance(value.get("args", []), list) and isinstance(value.get("kwargs", {}), dict):
+    if is_envelope(value):
         return tuple(value.get("args", [])), dict(value.get("kwargs", {}))
     return (value,), {}
 

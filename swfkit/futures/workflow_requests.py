@@ -78,6 +78,8 @@ class Requests:
         #: The activities and workflow classes this replay asked for, by (name, version): what
         #: ``run_local`` calls.
         self.used: Dict[Any, Any] = {}
+        #: The workflow input's trace field, copied into every input scheduled (``trace_context``).
+        self.trace: Optional[Dict[str, str]] = None
 
     def check_usable(self, where: str) -> None:  # pragma: no cover - ReplayContext overrides
         raise NotImplementedError
@@ -119,7 +121,7 @@ class Requests:
                         activity_id: Optional[str] = None) -> Future:
         """Schedule ``act`` (or resolve it from the history); ``activity_id``: an id chosen by the caller
         (chain, group and map members) instead of the next sequence number."""
-        input = encode_args(act.serializer, args, kwargs, act.submit_where)
+        input = encode_args(act.serializer, args, kwargs, act.submit_where, self.trace)
         if activity_id is not None:
             pass
         elif act.idempotent:
@@ -229,7 +231,7 @@ class Requests:
 
     # -- child workflows --------------------------------------------------------------------------------
     def _submit_child(self, cls: Any, definition: WorkflowDefinition, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Future:
-        input = encode_args(definition.serializer, args, kwargs, "submit(%s)" % definition.name)
+        input = encode_args(definition.serializer, args, kwargs, "submit(%s)" % definition.name, self.trace)
         self._child_seq += 1
         workflow_id = ids.child_workflow_id(self.workflow_id, self.run_id, self._child_seq)
         self._claimed_children.add(workflow_id)

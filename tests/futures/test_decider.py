@@ -31,7 +31,7 @@ def test_public_names() -> None:
         "ReplayOutcome", "ScheduleFailed", "Serializer", "SignalFailed", "Workflow", "WorkflowDeadlock",
         "WorkflowDefinition", "WorkflowFailed", "WorkflowUsageError", "activities_in", "activity", "definition_of",
         "replay", "run_local", "signal_handler", "wait", "workflow",
-        "Divergence", "ReplayReport", "assert_replays", "load_history", "replay_history"])
+        "Divergence", "ReplayReport", "assert_replays", "load_history", "replay_history", "start", "workflow_input"])
     assert all(hasattr(futures, name) for name in futures.__all__)
 
 
