@@ -43,8 +43,8 @@ class AsyncTransport:
     Args:
         endpoint_url: ``http(s)://host[:port]/``.
         pool_size: connections open at once, at most (0 = no limit).
-        trust_env: honour ``HTTP(S)_PROXY``/``NO_PROXY``/``.netrc`` (aiohttp's reading) and
-            ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` (as the sync transport does).
+        trust_env: honour ``HTTP(S)_PROXY``/``NO_PROXY`` and ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE``,
+            read once, when the transport is built (as the sync transport does).
     """
 
     def __init__(self, endpoint_url: str, *, pool_size: int = 100, trust_env: bool = True) -> None:
@@ -58,8 +58,11 @@ class AsyncTransport:
 
             ssl = ssl_module.create_default_context(cafile=bundle)
         self.connector = aiohttp.TCPConnector(limit=pool_size, limit_per_host=0, ssl=ssl)
+        # The proxy is looked up once, here: aiohttp's trust_env reads the environment (and .netrc)
+        # on every request, which more than doubled a call's cost.
+        self.proxy: Optional[str] = environment_proxy(endpoint_url) if trust_env else None
         self.session = aiohttp.ClientSession(
-            connector=self.connector, trust_env=trust_env, auto_decompress=False,
+            connector=self.connector, trust_env=False, auto_decompress=False,
             cookie_jar=aiohttp.DummyCookieJar(),  # SWF sets no cookies; a jar costs per call
         )
         self._timeouts: Dict[Tuple[float, float], Any] = {}
@@ -91,7 +94,7 @@ class AsyncTransport:
             raise aborted_error(operation, "not sent")
         try:
             async with self.session.post(self.endpoint_url, data=body, headers=headers, timeout=self._timeout(timeout),
-                                         allow_redirects=False) as response:
+                                         allow_redirects=False, proxy=self.proxy) as response:
                 content = await response.read()
                 return HTTPResponse(response.status, response.headers, content)
         except self._errors as err:
@@ -104,30 +107,30 @@ class AsyncTransport:
             raise error from err
 
     @property
-    def open_connections(self) -> int:
-        """Connections open now, in use or idle (for tests and diagnostics)."""
+    def connections(self) -> Tuple[int, int]:
+        """(in use, idle) connections now, for tests and diagnostics (read from aiohttp's
+        connector; (0, 0) once closed)."""
         connector = self.session.connector
         if connector is None or connector.closed:
-            return 0
+            return (0, 0)
         idle = sum(len(kept) for kept in getattr(connector, "_conns", {}).values())
-        return idle + len(getattr(connector, "_acquired", ()))
+        return (len(getattr(connector, "_acquired", ())), idle)
 
     def abort(self) -> None:
-        """Make every send in flight fail and every later one fail at once; from any thread, or a
-        signal handler. The connections are closed on the loop (at its next turn when called from
-        elsewhere): a long poll waiting for its answer wakes up with a closed connection."""
+        """Make every send in flight fail and every later one fail at once; from the loop, any
+        thread, or a signal handler. The connections are closed at the loop's next turn (through
+        ``call_soon_threadsafe``, safe from all three): a long poll waiting for its answer wakes up
+        with a closed connection."""
         self._aborted = True
+        self._on_loop(self._start_closing)
+
+    def _on_loop(self, callback: Any) -> None:
+        if self.loop.is_closed():
+            return  # nothing can run on a closed loop: its sockets went with it
         try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is self.loop:
-            self._start_closing()
-        elif not self.loop.is_closed():
-            try:
-                self.loop.call_soon_threadsafe(self._start_closing)
-            except RuntimeError:  # the loop closed in between
-                pass
+            self.loop.call_soon_threadsafe(callback)
+        except RuntimeError:  # the loop closed in between
+            pass
 
     def _start_closing(self) -> None:
         if self._closing is None and not self.loop.is_closed():
@@ -141,19 +144,20 @@ class AsyncTransport:
 
     def close(self) -> None:
         """Start closing the connections without waiting (``aclose`` waits); from any thread."""
-        if self.loop.is_closed():
-            return  # nothing can run on a closed loop: its sockets went with it
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is self.loop:
-            self._start_closing()
-            return
-        try:
-            self.loop.call_soon_threadsafe(self._start_closing)
-        except RuntimeError:  # the loop closed in between
-            pass
+        self._on_loop(self._start_closing)
+
+
+def environment_proxy(endpoint_url: str) -> Optional[str]:
+    """The proxy the environment names for ``endpoint_url`` (``HTTP(S)_PROXY`` unless ``NO_PROXY``
+    lists the host), or None."""
+    import urllib.parse
+    import urllib.request
+
+    parts = urllib.parse.urlsplit(endpoint_url)
+    proxy = urllib.request.getproxies().get(parts.scheme)
+    if not proxy or urllib.request.proxy_bypass(parts.hostname or ""):
+        return None
+    return proxy
 
 
 def aborted_error(operation: str, what: str) -> TransportError:
