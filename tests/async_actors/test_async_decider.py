@@ -223,3 +223,40 @@ def test_async_ensure_registered_registers_the_workflow_types(swf_endpoint: str)
     described = swf.describe_workflow_type(domain=DOMAIN, workflow_type={"name": "registered-async", "version": "2"})
     assert described["typeInfo"]["status"] == "REGISTERED"
     assert json.loads(json.dumps(described))["configuration"]["defaultTaskList"] == {"name": DECISIONS}
+
+
+class BigInputs(AsyncDecider):
+    """Schedules one activity whose input is over SWF's 32 KB, completes with its (long) result."""
+
+    domain, task_list = DOMAIN, DECISIONS
+
+    async def decide(self, task: DecisionTask) -> Decisions:
+        decisions = Decisions()
+        record = task.state.activities.get("big")
+        if record is None:
+            decisions.schedule_activity_task("big", ("echo_length", "1"), task_list=WORK, input=task.input * 2)
+        elif record.status == "completed":
+            decisions.complete_workflow_execution(result=task.decode(record.result))
+        return decisions
+
+
+async def echo_length(input: Optional[str]) -> str:
+    await asyncio.sleep(0)
+    return "%d:%s" % (len(input or ""), input)
+
+
+def test_payloads_over_swf_limits_go_through_the_store(swf_endpoint: str, tmp_path: Any) -> None:
+    from swfkit.payloads import FileStore, Payloads
+
+    swf = Layer1(endpoint_url=swf_endpoint, region="us-east-1")
+    register(swf, activity_type("echo_length"))
+    codec = Payloads(FileStore(tmp_path / "store"))
+    big = "x" * 40_000
+    execution = start(swf, "payloads", input=codec.encode("StartWorkflowExecution.input", big))
+    run_together(swf_endpoint, lambda c: BigInputs(c, payloads=codec),
+                 lambda c: AsyncWorker(c, DOMAIN, WORK, payloads=codec, activities=[echo_length]),
+                 until=closed(swf, execution))
+    history = events(swf, execution)
+    sent = attributes(of_type(history, "ActivityTaskCompleted")[0])["result"]
+    assert codec.is_reference(sent)  # 80 KB: offloaded by the worker (in a thread)
+    assert codec.decode(attributes(history[-1])["result"]) == "80000:" + big * 2
