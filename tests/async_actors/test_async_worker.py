@@ -339,3 +339,12 @@ def test_bad_arguments_are_refused_by_name() -> None:
         AsyncWorker(client, "d", "t", max_concurrent=0)
     with pytest.raises(TypeError, match=r"await actor.run\(\)"):
         AsyncWorker(client, "d", "t").run_loop()
+
+
+def test_the_sync_actors_do_not_import_asyncio() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, swfkit.actors; print('asyncio' in sys.modules, swfkit.actors.AsyncWorker.__name__)"
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.split() == ["False", "AsyncWorker"]  # imported when first named
