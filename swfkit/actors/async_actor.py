@@ -122,7 +122,7 @@ class AsyncPolling:
                         backoff = min(max(backoff * 2, POLL_BACKOFF_START), POLL_BACKOFF_MAX)
                         log.warning("%s poll on %s/%s failed, retrying in %.1fs: %s",
                                     self.kind, self.domain, self.task_list, backoff, err)
-                        await self._wait_for_wake(backoff)
+                        await self._sleep_unless_stopped(backoff)
                         continue
                     if task is None:
                         continue
@@ -216,6 +216,13 @@ class AsyncPolling:
             await asyncio.wait_for(wake.wait(), timeout)
         except asyncio.TimeoutError:
             pass
+
+    async def _sleep_unless_stopped(self, seconds: float) -> None:
+        """Wait ``seconds`` (tasks ending meanwhile do not shorten it), or until ``stop()``."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while not self.stop_event.is_set() and loop.time() < deadline:
+            await self._wait_for_wake(deadline - loop.time())
 
     async def _drain(self, in_flight: Set["asyncio.Task[None]"], timeout: float, stopping: bool = False) -> None:
         """Wait for the tasks in flight; once stopped, for ``timeout`` seconds at most, then interrupt them."""

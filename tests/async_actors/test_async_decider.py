@@ -156,7 +156,7 @@ class OneStep(FanOut):
 def test_a_decider_new_to_a_run_reads_its_whole_history(swf_endpoint: str) -> None:
     swf = Layer1(endpoint_url=swf_endpoint, region="us-east-1")
     register(swf, activity_type("double"))
-    execution = start(swf, "newcomer", input="3")
+    start(swf, "newcomer", input="3")
 
     async def main() -> List[DecisionTask]:
         seen: List[DecisionTask] = []

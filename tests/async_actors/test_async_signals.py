@@ -13,7 +13,7 @@ import pytest
 
 pytest.importorskip("aiohttp")
 
-from async_runs import DOMAIN, activity_type, attributes, events, of_type, register, start_with_activities  # noqa: E402
+from async_runs import activity_type, attributes, events, of_type, register, start_with_activities  # noqa: E402
 from swfkit.layer1 import Layer1  # noqa: E402
 
 SCRIPT = textwrap.dedent('''

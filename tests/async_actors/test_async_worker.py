@@ -5,7 +5,7 @@ import asyncio
 import logging
 import threading
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, List, Optional
 
 import pytest
 
@@ -348,3 +348,33 @@ def test_the_sync_actors_do_not_import_asyncio() -> None:
     code = "import sys, swfkit.actors; print('asyncio' in sys.modules, swfkit.actors.AsyncWorker.__name__)"
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.split() == ["False", "AsyncWorker"]  # imported when first named
+
+
+def test_a_poll_refused_for_good_raises_fatal_poll_error(swf_endpoint: str) -> None:
+    from swfkit.actors import FatalPollError
+
+    async def main() -> None:
+        async with async_client(swf_endpoint) as client:
+            await AsyncWorker(client, "no-such-domain", WORK).run(signals=())
+
+    with pytest.raises(FatalPollError, match="no-such-domain"):
+        asyncio.run(main())
+
+
+def test_a_failing_endpoint_is_retried_until_stopped(caplog: pytest.LogCaptureFixture) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    caplog.set_level(logging.WARNING, logger="swfkit.actors")
+
+    async def main() -> int:
+        async with async_client("http://127.0.0.1:%d" % port) as client:
+            worker = AsyncWorker(client, DOMAIN, WORK)
+            asyncio.get_running_loop().call_later(1.8, worker.stop)
+            return await worker.run(signals=())
+
+    assert asyncio.run(main()) == 0
+    retries = [r.getMessage() for r in caplog.records if "poll on %s/%s failed" % (DOMAIN, WORK) in r.getMessage()]
+    assert 2 <= len(retries) <= 4  # backoff 0.5 s, then 1 s, ...: not a busy loop
