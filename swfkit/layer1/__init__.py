@@ -8,9 +8,12 @@
 when first named, so programs using ``Layer1`` never import asyncio or aiohttp.
 """
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from swfkit.layer1.client import Layer1
+
+if TYPE_CHECKING:  # type checkers see the class; at run time it is imported when first named
+    from swfkit.layer1.async_client import AsyncLayer1
 
 logging.getLogger("swfkit").addHandler(logging.NullHandler())
 
