@@ -378,3 +378,24 @@ def test_a_failing_endpoint_is_retried_until_stopped(caplog: pytest.LogCaptureFi
     assert asyncio.run(main()) == 0
     retries = [r.getMessage() for r in caplog.records if "poll on %s/%s failed" % (DOMAIN, WORK) in r.getMessage()]
     assert 2 <= len(retries) <= 4  # backoff 0.5 s, then 1 s, ...: not a busy loop
+
+
+async def give_up(input: Optional[str]) -> str:
+    from swfkit.actors import ActivityCanceled
+
+    await asyncio.sleep(0)
+    raise ActivityCanceled("not today: %s" % input)
+
+
+def test_an_activity_raising_activity_canceled_is_answered_canceled(swf_endpoint: str) -> None:
+    swf = Layer1(endpoint_url=swf_endpoint, region="us-east-1")
+    register(swf, activity_type("give_up"))
+    execution = start_with_activities(swf, "gives-up", [("g", "give_up", "rain")])
+
+    async def main() -> None:
+        async with async_client(swf_endpoint) as client:
+            await AsyncWorker(client, DOMAIN, WORK, activities=[give_up]).run(stop_after_tasks=1, signals=())
+
+    asyncio.run(main())
+    canceled = of_type(events(swf, execution), "ActivityTaskCanceled")
+    assert [attributes(e).get("details") for e in canceled] == ["not today: rain"]
