@@ -399,3 +399,17 @@ def test_an_activity_raising_activity_canceled_is_answered_canceled(swf_endpoint
     asyncio.run(main())
     canceled = of_type(events(swf, execution), "ActivityTaskCanceled")
     assert [attributes(e).get("details") for e in canceled] == ["not today: rain"]
+
+
+def test_run_once_polls_once_and_answers(swf_endpoint: str) -> None:
+    swf = Layer1(endpoint_url=swf_endpoint, region="us-east-1")
+    register(swf, activity_type("nap"))
+    execution = start_with_activities(swf, "once", [("o", "nap", "0")])
+
+    async def main() -> List[bool]:
+        async with async_client(swf_endpoint) as client:
+            worker = Napper(client)
+            return [await worker.run_once(), await worker.run_once()]  # the second poll comes back empty
+
+    assert asyncio.run(main()) == [True, False]
+    assert [attributes(e)["result"] for e in of_type(events(swf, execution), "ActivityTaskCompleted")] == ["slept 0"]
