@@ -194,23 +194,13 @@ class Decider(Actor):
 
     def decision_task(self, page: Dict[str, Any]) -> DecisionTask:
         """Fetch every page of the task's history and fold it into a ``DecisionTask``."""
-        from .decision_history import RunCache, decision_history  # imports swfkit.history when first needed
+        from .decision_history import RunCache, decision_history, decision_task_of  # imports swfkit.history
 
         if self.incremental_history and self._runs is None:
             self._runs = RunCache(self.cached_events)
         history, state = decision_history(self.layer1, page, self._poll_arguments(),
                                           self._runs if self.incremental_history else None, self.domain)
-        previous = int(page.get("previousStartedEventId") or 0)
-        return DecisionTask(
-            task_token=page["taskToken"],
-            workflow_execution=dict(page.get("workflowExecution") or {}),
-            workflow_type=dict(page.get("workflowType") or {}),
-            started_event_id=int(page.get("startedEventId") or 0),
-            previous_started_event_id=previous,
-            history=history,
-            state=state,
-            payloads=self.payloads,
-        )
+        return decision_task_of(page, history, state, self.payloads)
 
     def respond(self, task: DecisionTask, decisions: List[Dict[str, Any]], context: Optional[str], where: str) -> str:
         """Send RespondDecisionTaskCompleted; a refused answer is logged, never raised.

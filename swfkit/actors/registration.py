@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import logging
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, Optional, Union
+from typing import Any, Dict, Iterable, List, Optional, Type, Union
 
 from ..exceptions import DomainAlreadyExistsFault, TypeAlreadyExistsFault, ValidationError
 from ..spec.limits import TIMEOUT_PATTERN
@@ -17,7 +17,8 @@ log = logging.getLogger("swfkit.actors.registration")
 
 Timeout = Union[int, datetime.timedelta, str, None]
 
-__all__ = ["WorkflowTypeRegistration", "ActivityTypeRegistration", "ensure_registered", "timeout_text",
+__all__ = ["WorkflowTypeRegistration", "ActivityTypeRegistration", "ensure_registered", "ensure_registered_async",
+           "registrations", "timeout_text",
            "ACTIVITY_TIMEOUT_DEFAULTS"]
 
 #: What ``@activity`` / ``Worker.register`` register for a timeout left unset: the futures
@@ -143,24 +144,68 @@ def ensure_registered(
         ValidationError: a bad name, version or default (before anything is sent).
         ServiceError: any fault other than "already exists".
     """
-    # Build every request first so bad input fails before anything is registered.
-    workflow_requests = [t.register_arguments(domain) for t in workflow_types]
-    activity_requests = [t.register_arguments(domain) for t in activity_types]
-    try:
-        layer1.register_domain(name=domain, description=description,
-                               workflow_execution_retention_period_in_days=str(retention_period_in_days))
-        log.info("registered domain %s", domain)
-    except DomainAlreadyExistsFault:
-        log.debug("domain %s already exists", domain)
-    for request in workflow_requests:
+    for registration in registrations(domain, workflow_types=workflow_types, activity_types=activity_types,
+                                      retention_period_in_days=retention_period_in_days, description=description):
         try:
-            layer1.register_workflow_type(**request)
-            log.info("registered workflow type %s/%s in %s", request["name"], request["version"], domain)
-        except TypeAlreadyExistsFault:
-            log.debug("workflow type %s/%s already exists", request["name"], request["version"])
-    for request in activity_requests:
+            getattr(layer1, registration.method)(**registration.arguments)
+            registration.log_registered()
+        except registration.exists:
+            registration.log_existing()
+
+
+async def ensure_registered_async(
+    layer1: Any,
+    domain: str,
+    *,
+    workflow_types: Iterable[WorkflowTypeRegistration] = (),
+    activity_types: Iterable[ActivityTypeRegistration] = (),
+    retention_period_in_days: Union[str, int] = "1",
+    description: Optional[str] = None,
+) -> None:
+    """``ensure_registered`` through an ``AsyncLayer1`` (same arguments, same requests, same errors)."""
+    for registration in registrations(domain, workflow_types=workflow_types, activity_types=activity_types,
+                                      retention_period_in_days=retention_period_in_days, description=description):
         try:
-            layer1.register_activity_type(**request)
-            log.info("registered activity type %s/%s in %s", request["name"], request["version"], domain)
-        except TypeAlreadyExistsFault:
-            log.debug("activity type %s/%s already exists", request["name"], request["version"])
+            await getattr(layer1, registration.method)(**registration.arguments)
+            registration.log_registered()
+        except registration.exists:
+            registration.log_existing()
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One register call of ``ensure_registered``: the client method and its keyword arguments."""
+
+    method: str
+    arguments: Dict[str, Any]
+    what: str
+    #: The fault meaning "already registered" (expected, not an error).
+    exists: Type[Exception]
+
+    def log_registered(self) -> None:
+        log.info("registered %s", self.what)
+
+    def log_existing(self) -> None:
+        log.debug("%s already exists", self.what)
+
+
+def registrations(domain: str, *, workflow_types: Iterable[WorkflowTypeRegistration] = (),
+                  activity_types: Iterable[ActivityTypeRegistration] = (),
+                  retention_period_in_days: Union[str, int] = "1",
+                  description: Optional[str] = None) -> List[Registration]:
+    """The calls ``ensure_registered`` makes, in order: the domain, then workflow and activity types.
+
+    Raises:
+        ValidationError: a bad name, version or default (every request is built before any is sent).
+    """
+    calls = [Registration("register_domain", {
+        "name": domain, "description": description,
+        "workflow_execution_retention_period_in_days": str(retention_period_in_days)}, "domain %s" % domain,
+        DomainAlreadyExistsFault)]
+    for kind, method, types in (("workflow", "register_workflow_type", workflow_types),
+                                ("activity", "register_activity_type", activity_types)):
+        for registration in types:
+            request = registration.register_arguments(domain)
+            calls.append(Registration(method, request, "%s type %s/%s in %s" % (
+                kind, request["name"], request["version"], domain), TypeAlreadyExistsFault))
+    return calls

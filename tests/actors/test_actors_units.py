@@ -19,7 +19,7 @@ def test_public_names_are_pinned() -> None:
         "Decider", "Worker", "activity", "DecisionTask", "ActivityTask", "Heartbeater",
         "ActivityCanceled", "ActivityTaskLost", "UnknownActivityType", "FatalPollError",
         "ensure_registered", "WorkflowTypeRegistration", "ActivityTypeRegistration",
-        "default_identity", "DecisionFailure", "polling",
+        "default_identity", "DecisionFailure", "polling", "AsyncWorker", "AsyncDecider",
     ])
     for name in swfkit.actors.__all__:
         assert getattr(swfkit.actors, name).__doc__, name

@@ -1,0 +1,411 @@
+"""What ``AsyncWorker`` and ``AsyncDecider`` share: one asyncio polling loop, stop, drain, signals.
+
+One coroutine polls; it polls only while fewer than ``max_concurrent`` tasks are in flight, and
+hands each task it gets to a coroutine of its own (``_serve``), so a slow task never holds up
+polling and a busy process never takes a task it cannot start. ``stop()`` (thread-safe) ends the
+polling: against a loopback endpoint (the embedded server) the waiting long poll is abandoned at
+once through a poll client of its own, as the sync ``Actor.stop`` does; against SWF itself the
+loop waits for the poll to come back, because SWF may hand a task to the poll it holds. The tasks
+in flight are then given ``drain_timeout`` seconds to finish; a second SIGTERM/SIGINT, or the end
+of that time, interrupts them (``_interrupt``), and each is still answered.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import threading
+import time
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple, TypeVar
+
+from ..exceptions import ServiceError, TransportError
+from .actor import DEFAULT_SIGNALS, POLL_BACKOFF_MAX, POLL_BACKOFF_START, FatalPollError
+from .task_interceptors import PollOutcome, notify
+
+log = logging.getLogger("swfkit.actors.pool")
+
+T = TypeVar("T")
+
+#: Seconds interrupted tasks get to send their answers after a forced stop.
+ANSWER_TIMEOUT = 10.0
+
+__all__ = ["AsyncPolling", "check_max_concurrent", "ANSWER_TIMEOUT"]
+
+
+def check_max_concurrent(value: Any, owner: str) -> int:
+    """``value`` if it is an int >= 1, else ValueError naming the field."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError("%s: max_concurrent: must be an int >= 1, got %r" % (owner, value))
+    return value
+
+
+class AsyncPolling:
+    """The asyncio loop of ``AsyncWorker`` and ``AsyncDecider`` (a mixin over ``Actor``).
+
+    Subclasses provide ``_poll_task()`` (one long poll through ``poll_client``: the task or None),
+    ``_serve(task)`` (run and answer it; never raises) and ``_interrupt()`` (make the tasks in
+    flight end now, each still answered).
+    """
+
+    # provided by Actor (the other base)
+    kind: str
+    task_kind: str
+    domain: str
+    task_list: str
+    layer1: Any
+    interceptors: Any
+    stop_event: threading.Event
+    tasks_handled: int
+    _poller: Any
+    identity: str
+
+    #: Tasks in flight at once in this process.
+    max_concurrent = 1
+    #: Seconds tasks in flight get to finish after ``stop()`` (or the first SIGTERM/SIGINT).
+    drain_timeout = 60.0
+
+    def _init_async(self) -> None:
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
+        self._wake: Optional[asyncio.Event] = None
+        self._interrupted = False
+        self._poll_waiting: Optional[asyncio.Future[Any]] = None
+
+    # -- the loop -------------------------------------------------------------------------------
+
+    async def run(self, *, stop_after_tasks: Optional[int] = None, drain_timeout: Optional[float] = None,
+                  signals: Sequence[int] = DEFAULT_SIGNALS) -> int:  # type: ignore[override]
+        """Poll and handle tasks until ``stop()`` (or a signal), then drain; returns the tasks handled.
+
+        Args:
+            stop_after_tasks: stop polling after this many tasks, and return once they are answered.
+            drain_timeout: seconds the tasks in flight get to finish after a stop (default: the
+                ``drain_timeout`` attribute); after it they are interrupted and answered.
+            signals: on the main thread, the first of these stops gracefully (drain) and a second
+                interrupts the tasks in flight; () installs nothing.
+
+        Raises:
+            FatalPollError: the poll was refused for a reason retrying cannot fix (the tasks
+                already taken are answered first).
+        """
+        if stop_after_tasks is not None and stop_after_tasks < 1:
+            raise ValueError("run: stop_after_tasks: must be >= 1, got %r" % (stop_after_tasks,))
+        if self._loop is not None:
+            raise RuntimeError("%s.run: already running" % type(self).__name__)
+        loop = self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        self._interrupted = False
+        timeout = self.drain_timeout if drain_timeout is None else drain_timeout
+        in_flight: Set[asyncio.Task[None]] = set()
+        polled = 0
+        self._open_async_poller()
+        installed = self._install_signals(loop, signals)
+        log.info("%s polling %s/%s as %s%s", self.kind, self.domain, self.task_list, self.identity,
+                 " (%d tasks at once)" % self.max_concurrent if self.max_concurrent > 1 else "")
+        try:
+            try:
+                backoff = 0.0
+                while not self.stop_event.is_set():
+                    if stop_after_tasks is not None and polled >= stop_after_tasks:
+                        break
+                    if len(in_flight) >= self.max_concurrent:
+                        await self._wait_for_wake()
+                        continue
+                    try:
+                        task = await self._observed_poll()
+                        backoff = 0.0
+                    except (TransportError, ServiceError) as err:
+                        if self.stop_event.is_set():  # the poll was abandoned by stop()
+                            break
+                        if isinstance(err, ServiceError) and not err.retryable:
+                            raise FatalPollError("%s cannot poll %s/%s: %s" % (
+                                self.kind, self.domain, self.task_list, err)) from err
+                        backoff = min(max(backoff * 2, POLL_BACKOFF_START), POLL_BACKOFF_MAX)
+                        log.warning("%s poll on %s/%s failed, retrying in %.1fs: %s",
+                                    self.kind, self.domain, self.task_list, backoff, err)
+                        await self._sleep_unless_stopped(backoff)
+                        continue
+                    if task is None:
+                        continue
+                    polled += 1
+                    served = loop.create_task(self._serve(task))
+                    in_flight.add(served)
+                    served.add_done_callback(lambda done: self._served(done, in_flight))
+            except FatalPollError:  # polling cannot go on: still finish and answer what was taken
+                await self._drain(in_flight, timeout, stopping=True)
+                raise
+            except BaseException:  # run() was cancelled: interrupt the tasks, their answers still go out
+                if in_flight:
+                    self._interrupt_all()
+                    await asyncio.shield(asyncio.wait(set(in_flight), timeout=ANSWER_TIMEOUT))
+                raise
+            await self._drain(in_flight, timeout)
+        finally:
+            self._remove_signals(loop, installed)
+            await self._close_async_poller()
+            self._loop = None
+        handled = polled - len(in_flight)
+        log.info("%s on %s/%s stopped after %d tasks", self.kind, self.domain, self.task_list, handled)
+        return handled
+
+    async def run_once(self) -> bool:  # type: ignore[override]
+        """Poll once and handle the task if one came (waiting for its answer); True if one was handled."""
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+            self._wake = asyncio.Event()
+            try:
+                return await self.run_once()
+            finally:
+                self._loop = None
+        task = await self._observed_poll()
+        if task is None:
+            return False
+        await self._serve(task)
+        self.tasks_handled += 1
+        return True
+
+    def run_loop(self, stop_after_tasks: Optional[int] = None, signals: Sequence[int] = DEFAULT_SIGNALS) -> int:
+        """Not for async actors: ``await actor.run()`` in an event loop."""
+        raise TypeError("%s polls from an event loop: use `await actor.run()` (e.g. asyncio.run(actor.run()))"
+                        % type(self).__name__)
+
+    def stop(self) -> None:
+        """Stop polling, then let the tasks in flight finish (thread-safe; also from a signal handler).
+
+        Against a loopback endpoint the waiting long poll is abandoned at once; against SWF the
+        loop waits for the poll to come back (up to 60 s), since SWF may hand a task to it.
+        """
+        self.stop_event.set()
+        loop = self._loop
+        if loop is None:
+            return
+        if _running_loop() is loop:
+            self._on_stop()
+        else:
+            try:
+                loop.call_soon_threadsafe(self._on_stop)
+            except RuntimeError:  # the loop closed meanwhile: nothing left to wake
+                pass
+
+    def _on_stop(self) -> None:
+        if self._wake is not None:
+            self._wake.set()
+        poller = self._poller
+        if poller is not None:
+            poller.abort()
+            waiting = self._poll_waiting
+            if waiting is not None:  # a client whose abort() leaves a waiting poll: cancel it
+                waiting.cancel()
+
+    def _served(self, done: "asyncio.Task[None]", in_flight: Set["asyncio.Task[None]"]) -> None:
+        in_flight.discard(done)
+        self.tasks_handled += 1
+        if not done.cancelled() and done.exception() is not None:  # _serve logs its own failures
+            log.error("%s: serving a task failed", self.kind, exc_info=done.exception())
+        if self._wake is not None:
+            self._wake.set()
+
+    async def _wait_for_wake(self, timeout: Optional[float] = None, polling: bool = True) -> None:
+        """Wait until a task ended, ``stop()`` was called, or ``timeout`` seconds passed (``polling``:
+        not at all once stopped)."""
+        wake = self._wake
+        assert wake is not None
+        wake.clear()
+        if polling and self.stop_event.is_set():
+            return
+        try:
+            await asyncio.wait_for(wake.wait(), timeout)
+        except asyncio.TimeoutError:
+            pass
+
+    async def _sleep_unless_stopped(self, seconds: float) -> None:
+        """Wait ``seconds`` (tasks ending meanwhile do not shorten it), or until ``stop()``."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while not self.stop_event.is_set() and loop.time() < deadline:
+            await self._wait_for_wake(deadline - loop.time())
+
+    async def _drain(self, in_flight: Set["asyncio.Task[None]"], timeout: float, stopping: bool = False) -> None:
+        """Wait for the tasks in flight; once stopped, for ``timeout`` seconds at most, then interrupt them."""
+        loop = asyncio.get_running_loop()
+        deadline: Optional[float] = None
+        while in_flight and not self._interrupted:
+            if (stopping or self.stop_event.is_set()) and deadline is None:
+                deadline = loop.time() + timeout
+                log.info("%s on %s/%s stopping: waiting up to %.0fs for %d tasks in flight",
+                         self.kind, self.domain, self.task_list, timeout, len(in_flight))
+            remaining = None if deadline is None else deadline - loop.time()
+            if remaining is not None and remaining <= 0:
+                log.warning("%s on %s/%s: %d tasks still running after %.0fs; interrupting them",
+                            self.kind, self.domain, self.task_list, len(in_flight), timeout)
+                self._interrupt_all()
+                break
+            await self._wait_for_wake(remaining, polling=False)
+        if in_flight:  # interrupted: their answers are still sent
+            await asyncio.wait(set(in_flight), timeout=ANSWER_TIMEOUT)
+            if in_flight:
+                log.error("%s on %s/%s: %d tasks not answered after %.0fs; SWF will time them out",
+                          self.kind, self.domain, self.task_list, len(in_flight), ANSWER_TIMEOUT)
+
+    def _interrupt_all(self) -> None:
+        self._interrupted = True
+        self._interrupt()
+        if self._wake is not None:
+            self._wake.set()
+
+    # -- hooks for the subclasses ---------------------------------------------------------------
+
+    async def _poll_task(self) -> Optional[Any]:
+        raise NotImplementedError
+
+    async def _serve(self, task: Any) -> None:
+        raise NotImplementedError
+
+    def _interrupt(self) -> None:
+        raise NotImplementedError
+
+    # -- polling --------------------------------------------------------------------------------
+
+    async def _observed_poll(self) -> Optional[Any]:
+        """``_poll_task()``, cancellable by ``stop()`` on loopback, with ``poll_finished`` sent to the
+        interceptors (a poll abandoned by ``stop`` counts as empty, not as an error)."""
+        started = time.perf_counter()
+        try:
+            if self._poller is None:
+                task = await self._poll_task()
+            else:
+                waiting = self._poll_waiting = asyncio.ensure_future(self._poll_task())
+                try:
+                    task = await waiting
+                except asyncio.CancelledError:
+                    if not waiting.cancelled() or not self.stop_event.is_set():
+                        raise  # run() itself was cancelled
+                    raise TransportError("the long poll was abandoned by stop()", operation="Poll") from None
+                finally:
+                    self._poll_waiting = None
+        except BaseException as err:
+            if self.interceptors:
+                error = None if self.stop_event.is_set() else err
+                notify(self.interceptors, "poll_finished", PollOutcome(
+                    self.task_kind, self.domain, self.task_list, time.perf_counter() - started, False, error))
+            raise
+        if self.interceptors:
+            notify(self.interceptors, "poll_finished", PollOutcome(
+                self.task_kind, self.domain, self.task_list, time.perf_counter() - started, task is not None))
+        return task
+
+    @property
+    def poll_client(self) -> Any:
+        """The client long polls go through: while ``run`` runs against a loopback endpoint, a copy
+        of ``layer1`` of its own that ``stop`` can abort; else ``layer1`` itself."""
+        poller = self._poller
+        return self.layer1 if poller is None else poller
+
+    def _open_async_poller(self) -> None:
+        from ..layer1.endpoints import is_loopback
+
+        endpoint = getattr(self.layer1, "endpoint_url", None)
+        if isinstance(endpoint, str) and is_loopback(endpoint) and callable(getattr(self.layer1, "copy", None)):
+            # One attempt per poll: an aborted poll must not be sent again; run() retries failures.
+            self._poller = self.layer1.copy(max_attempts=1)
+
+    async def _close_async_poller(self) -> None:
+        poller, self._poller = self._poller, None
+        if poller is None:
+            return
+        try:
+            closing = getattr(poller, "aclose", None)
+            if closing is not None:
+                await closing()
+            else:
+                result = poller.close()
+                if asyncio.iscoroutine(result):
+                    await result
+        except Exception:  # an aborted client may complain while closing; nothing is lost
+            log.debug("closing the poll client failed", exc_info=True)
+
+    # -- signals --------------------------------------------------------------------------------
+
+    def _install_signals(self, loop: asyncio.AbstractEventLoop, signals: Sequence[int]) -> Sequence[Tuple[int, int]]:
+        """First signal: ``stop()``; second: interrupt the tasks in flight (main thread only). Actors
+        sharing a loop share its handlers: a signal reaches each of them."""
+        if not signals or threading.current_thread() is not threading.main_thread():
+            return ()
+        return _LoopSignals.of(loop).add(self, signals)
+
+    @staticmethod
+    def _remove_signals(loop: asyncio.AbstractEventLoop, installed: Sequence[Tuple[int, int]]) -> None:
+        if installed:
+            _LoopSignals.of(loop).remove_actor(installed)
+
+    def _on_signal(self, signum: int) -> None:
+        name = signal.Signals(signum).name
+        what = "%s %s" % (self.kind, self.task_list)
+        if self.stop_event.is_set():
+            log.warning("%s: second %s, interrupting the tasks in flight", what, name)
+            self._interrupt_all()
+            return
+        log.info("%s: %s received, finishing the tasks in flight (send again to interrupt them)", what, name)
+        self.stop()
+
+    # -- threads ----------------------------------------------------------------------------------
+
+    executor: Any = None
+
+    async def _in_thread(self, func: Callable[..., T], *args: Any) -> T:
+        """``func(*args)`` in a thread of ``executor`` (default: the loop's), so the loop is never blocked."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, func, *args)
+
+
+def _running_loop() -> Optional[asyncio.AbstractEventLoop]:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+class _LoopSignals:
+    """The signal handlers of one event loop, shared by the async actors running on it."""
+
+    _by_loop: "Dict[asyncio.AbstractEventLoop, _LoopSignals]" = {}
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.actors: Dict[int, List[Any]] = {}   # signal -> actors listening
+        self.previous: Dict[int, Any] = {}       # signal -> the handler before ours
+
+    @classmethod
+    def of(cls, loop: asyncio.AbstractEventLoop) -> "_LoopSignals":
+        found = cls._by_loop.get(loop)
+        if found is None:
+            found = cls._by_loop[loop] = cls(loop)
+        return found
+
+    def add(self, actor: Any, signals: Sequence[int]) -> Sequence[Tuple[int, int]]:
+        installed = []
+        for signum in signals:
+            if signum not in self.actors:
+                previous = signal.getsignal(signum)
+                try:
+                    self.loop.add_signal_handler(signum, self._dispatch, signum)
+                except (NotImplementedError, RuntimeError, ValueError):  # not on this platform / loop
+                    continue
+                self.previous[signum], self.actors[signum] = previous, []
+            self.actors[signum].append(actor)
+            installed.append(signum)
+        return tuple((signum, id(actor)) for signum in installed)
+
+    def remove_actor(self, installed: Sequence[Tuple[int, int]]) -> None:
+        for signum, actor_id in installed:
+            listeners = self.actors.get(signum, [])
+            listeners[:] = [actor for actor in listeners if id(actor) != actor_id]
+            if not listeners:
+                self.actors.pop(signum, None)
+                self.loop.remove_signal_handler(signum)
+                previous = self.previous.pop(signum, None)
+                signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
+        if not self.actors:
+            self._by_loop.pop(self.loop, None)
+
+    def _dispatch(self, signum: int) -> None:
+        for actor in list(self.actors.get(signum, ())):
+            actor._on_signal(signum)
