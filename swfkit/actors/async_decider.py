@@ -26,7 +26,9 @@ from .async_actor import AsyncPolling
 from .decider import Decider, _type_text, _wire_decisions
 from .failures import failure_of
 from .registration import ensure_registered_async
-from .task_interceptors import COMPLETED, FAILED, TIMED_OUT, TaskInfo, TaskOutcome, notify
+from .task_interceptors import (
+    COMPLETED, FAILED, TIMED_OUT, TaskOutcome, decision_task_info, decision_wait_time, notify, notify_closed,
+)
 from .task_values import DecisionTask
 
 log = logging.getLogger("swfkit.actors.decider")
@@ -100,7 +102,7 @@ class AsyncDecider(AsyncPolling, Decider):
         if not self.interceptors:
             await self._handle(page)
             return
-        info = _task_info(self, page)
+        info = decision_task_info(self.domain, self.task_list, self.identity, page)
         states = notify(self.interceptors, "task_started", info)
         started = time.perf_counter()
         result: str = FAILED
@@ -109,10 +111,9 @@ class AsyncDecider(AsyncPolling, Decider):
         try:
             result, error, decision_task = await self._handle(page)
         finally:
-            closed = TaskOutcome(result, time.perf_counter() - started, _wait_time(decision_task),
-                                 type(error).__name__ if error is not None else None, error)
-            for interceptor, state in zip(self.interceptors, states):
-                notify((interceptor,), "task_closed", info, closed, state)
+            notify_closed(self.interceptors, states, info, TaskOutcome(
+                result, time.perf_counter() - started, decision_wait_time(decision_task),
+                type(error).__name__ if error is not None else None, error))
 
     async def _handle(self, page: Dict[str, Any]) -> Tuple[str, Optional[BaseException], Optional[DecisionTask]]:
         """What became of the task, the exception reading the history or ``decide`` raised, the task read."""
@@ -257,25 +258,3 @@ async def _closing(iterator: Any) -> Any:
 
 def _is_coroutine_function(func: Any) -> bool:
     return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(getattr(func, "__call__", None))
-
-
-def _task_info(decider: AsyncDecider, page: Dict[str, Any]) -> TaskInfo:
-    """As the sync decider: built from the first page, before the history is read (``task`` is the page)."""
-    execution = page.get("workflowExecution") or {}
-    workflow_type = page.get("workflowType") or {}
-    started = int(page.get("startedEventId") or 0)
-    return TaskInfo("decision", decider.domain, decider.task_list, workflow_type.get("name", ""),
-                    workflow_type.get("version", ""), execution.get("workflowId", ""), execution.get("runId", ""),
-                    str(started), started, decider.identity, page)
-
-
-def _wait_time(task: Optional[DecisionTask]) -> Optional[float]:
-    """Seconds from the task's DecisionTaskScheduled to its DecisionTaskStarted event (SWF's clock)."""
-    if task is None:
-        return None
-    try:
-        started = task.history[task.started_event_id]
-        scheduled = task.history[started.scheduled_event_id]  # type: ignore[attr-defined]
-        return max((started.event_timestamp - scheduled.event_timestamp).total_seconds(), 0.0)
-    except Exception:  # a history too odd to say: a metric is not worth failing the decision over
-        return None

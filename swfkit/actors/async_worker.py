@@ -35,7 +35,9 @@ from .async_actor import AsyncPolling, check_max_concurrent
 from .failures import cut, cut_heartbeat_details, failure_of
 from .payload_wiring import decoded_task, encode_outcome
 from .registration import ensure_registered_async
-from .task_interceptors import CANCELED, COMPLETED, FAILED, TIMED_OUT, TaskInfo, TaskOutcome, notify
+from .task_interceptors import (
+    CANCELED, COMPLETED, FAILED, TIMED_OUT, TaskOutcome, activity_task_info, notify, notify_closed,
+)
 from .task_values import ActivityCanceled, ActivityTask, ActivityTaskLost, TaskControl
 from .worker import Worker, _completed, _type_text
 
@@ -184,7 +186,7 @@ class AsyncWorker(AsyncPolling, Worker):
         await self._serve(task)
 
     async def _serve(self, task: ActivityTask) -> None:
-        info = _task_info(self, task) if self.interceptors else None
+        info = activity_task_info(self.domain, self.task_list, self.identity, task) if self.interceptors else None
         states = notify(self.interceptors, "task_started", info) if info is not None else ()
         started = time.perf_counter()
         loop = asyncio.get_running_loop()
@@ -208,9 +210,8 @@ class AsyncWorker(AsyncPolling, Worker):
         outcome, error = self._outcome(task, running)
         result, reason = await self._respond(task, *outcome)
         if info is not None:
-            closed = TaskOutcome(result, time.perf_counter() - started, None, reason, error)
-            for interceptor, state in zip(self.interceptors, states):
-                notify((interceptor,), "task_closed", info, closed, state)
+            notify_closed(self.interceptors, states, info,
+                          TaskOutcome(result, time.perf_counter() - started, None, reason, error))
 
     def _runs_on_loop(self, task: ActivityTask) -> bool:
         """Whether ``do(task)`` is a coroutine to await on the loop (else it runs in a thread)."""
@@ -330,10 +331,3 @@ class AsyncWorker(AsyncPolling, Worker):
 
 def _is_coroutine_function(func: Any) -> bool:
     return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(getattr(func, "__call__", None))
-
-
-def _task_info(worker: AsyncWorker, task: ActivityTask) -> TaskInfo:
-    activity_type = task.activity_type or {}
-    return TaskInfo("activity", worker.domain, worker.task_list, activity_type.get("name", ""),
-                    activity_type.get("version", ""), task.workflow_id, task.run_id, task.activity_id,
-                    task.started_event_id, worker.identity, task)

@@ -18,7 +18,9 @@ from .actor import DEFAULT_SIGNALS, Actor
 from .failures import failure_of
 from .payload_wiring import resolve_payloads
 from .registration import WorkflowTypeRegistration, ensure_registered
-from .task_interceptors import COMPLETED, FAILED, TIMED_OUT, TaskOutcome, decision_task_info, notify, notify_closed
+from .task_interceptors import (
+    COMPLETED, FAILED, TIMED_OUT, TaskOutcome, decision_task_info, decision_wait_time, notify, notify_closed,
+)
 from .task_log_context import decision_task_fields, enter_task, leave_task
 from .task_values import DecisionTask
 
@@ -131,7 +133,7 @@ class Decider(Actor):
             finally:
                 reason = type(error).__name__ if error is not None else None
                 notify_closed(self.interceptors, states, info, TaskOutcome(
-                    result, time.perf_counter() - started, _wait_time(decision_task), reason, error))
+                    result, time.perf_counter() - started, decision_wait_time(decision_task), reason, error))
         finally:
             leave_task(token)
 
@@ -231,18 +233,6 @@ def _wire_decisions(decisions: Union[Decisions, Iterable[Decision], None]) -> Li
         collected.extend(decisions)
         decisions = collected
     return decisions.to_list()
-
-
-def _wait_time(task: Optional[DecisionTask]) -> Optional[float]:
-    """Seconds from the task's DecisionTaskScheduled to its DecisionTaskStarted event (SWF's clock)."""
-    if task is None:
-        return None
-    try:
-        started = task.history[task.started_event_id]
-        scheduled = task.history[started.scheduled_event_id]  # type: ignore[attr-defined]
-        return max((started.event_timestamp - scheduled.event_timestamp).total_seconds(), 0.0)
-    except Exception:
-        return None
 
 
 def _type_text(workflow_type: Dict[str, str]) -> str:

@@ -18,7 +18,7 @@ from typing import Any, Optional, Sequence, Tuple
 log = logging.getLogger("swfkit.actors.task_interceptors")
 
 __all__ = ["ActorInterceptor", "PollOutcome", "TaskInfo", "TaskOutcome", "actor_interceptors",
-           "activity_task_info", "decision_task_info", "notify", "notify_closed"]
+           "activity_task_info", "decision_task_info", "decision_wait_time", "notify", "notify_closed"]
 
 #: ``TaskOutcome.result`` values: the answer sent, or why none was.
 COMPLETED = "completed"   # activity: RespondActivityTaskCompleted; decision: RespondDecisionTaskCompleted
@@ -113,6 +113,26 @@ def decision_task_info(domain: str, task_list: str, identity: str, page: Any) ->
     return TaskInfo("decision", domain, task_list, workflow_type.get("name", ""), workflow_type.get("version", ""),
                     execution.get("workflowId", ""), execution.get("runId", ""), str(started), started, identity,
                     page)
+
+
+def decision_wait_time(task: Any) -> Optional[float]:
+    """``TaskOutcome.wait_time`` of a decision task: seconds from its DecisionTaskScheduled to its
+    DecisionTaskStarted event (SWF's clock).
+
+    Args:
+        task: the ``DecisionTask`` once its history was read, or None (it could not be read).
+
+    Returns:
+        The seconds (never negative), or None when ``task`` is None or its history cannot say.
+    """
+    if task is None:
+        return None
+    try:
+        started = task.history[task.started_event_id]
+        scheduled = task.history[started.scheduled_event_id]
+        return max((started.event_timestamp - scheduled.event_timestamp).total_seconds(), 0.0)
+    except Exception:  # a history too odd to say: a metric is not worth failing the decision over
+        return None
 
 
 class ActorInterceptor:
