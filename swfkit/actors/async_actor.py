@@ -12,6 +12,7 @@ of that time, interrupts them (``_interrupt``), and each is still answered.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import signal
 import threading
@@ -352,8 +353,10 @@ class AsyncPolling:
     executor: Any = None
 
     async def _in_thread(self, func: Callable[..., T], *args: Any) -> T:
-        """``func(*args)`` in a thread of ``executor`` (default: the loop's), so the loop is never blocked."""
-        return await asyncio.get_running_loop().run_in_executor(self.executor, func, *args)
+        """``func(*args)`` in a thread of ``executor`` (default: the loop's), so the loop is never
+        blocked; in a copy of this context, as ``asyncio.to_thread`` does (the task's log ids)."""
+        context = contextvars.copy_context()
+        return await asyncio.get_running_loop().run_in_executor(self.executor, context.run, func, *args)
 
 
 def _running_loop() -> Optional[asyncio.AbstractEventLoop]:

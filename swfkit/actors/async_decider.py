@@ -29,6 +29,7 @@ from .registration import ensure_registered_async
 from .task_interceptors import (
     COMPLETED, FAILED, TIMED_OUT, TaskOutcome, decision_task_info, decision_wait_time, notify, notify_closed,
 )
+from .task_log_context import decision_task_fields, enter_task, leave_task
 from .task_values import DecisionTask
 
 log = logging.getLogger("swfkit.actors.decider")
@@ -95,10 +96,21 @@ class AsyncDecider(AsyncPolling, Decider):
     # -- one task -------------------------------------------------------------------------------
 
     async def handle(self, task: Any) -> None:  # type: ignore[override]
-        """Read the whole history, call ``decide`` and answer; every failure is logged."""
+        """Read the whole history, call ``decide`` and answer; every failure is logged.
+
+        While it runs, ``swfkit.actors.task_log_context.current_task_fields()`` gives the task's ids
+        (for log lines), in ``decide`` too, coroutine or thread.
+        """
         await self._serve(task)
 
     async def _serve(self, page: Dict[str, Any]) -> None:
+        token = enter_task(decision_task_fields, self.domain, self.task_list, page)
+        try:
+            await self._serve_in_context(page)
+        finally:
+            leave_task(token)
+
+    async def _serve_in_context(self, page: Dict[str, Any]) -> None:
         if not self.interceptors:
             await self._handle(page)
             return
@@ -126,6 +138,14 @@ class AsyncDecider(AsyncPolling, Decider):
             log.exception("decider could not read the history of %s; leaving the decision task to time out "
                           "and be retried", where)
             return FAILED, err, None
+        token = enter_task(decision_task_fields, self.domain, self.task_list, page, decision_task)  # + scheduled id
+        try:
+            return await self._decide(decision_task, where)
+        finally:
+            leave_task(token)
+
+    async def _decide(self, decision_task: DecisionTask,
+                      where: str) -> Tuple[str, Optional[BaseException], Optional[DecisionTask]]:
         self._log_decision_failures(decision_task, where)
         error: Optional[BaseException] = None
         try:

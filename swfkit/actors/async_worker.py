@@ -21,7 +21,6 @@ interrupted the same way and answered ``RespondActivityTaskFailed`` with reason
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import dataclasses
 import inspect
 import logging
@@ -38,6 +37,7 @@ from .registration import ensure_registered_async
 from .task_interceptors import (
     CANCELED, COMPLETED, FAILED, TIMED_OUT, TaskOutcome, activity_task_info, notify, notify_closed,
 )
+from .task_log_context import activity_task_fields, enter_task, leave_task
 from .task_values import ActivityCanceled, ActivityTask, ActivityTaskLost, TaskControl
 from .worker import Worker, _completed, _type_text
 
@@ -182,10 +182,23 @@ class AsyncWorker(AsyncPolling, Worker):
     # -- one task -------------------------------------------------------------------------------
 
     async def handle(self, task: Any) -> None:  # type: ignore[override]
-        """Run the task with heartbeats and answer completed / failed / canceled; never raises SWF errors."""
+        """Run the task with heartbeats and answer completed / failed / canceled; never raises SWF errors.
+
+        While it runs, ``swfkit.actors.task_log_context.current_task_fields()`` gives the task's ids
+        (for log lines), in the activity's code too, coroutine or thread.
+        """
         await self._serve(task)
 
     async def _serve(self, task: ActivityTask) -> None:
+        # Each task is served in an asyncio task of its own, so this context is the task's alone;
+        # the activity's code and its heartbeats run in copies of it (asyncio tasks, executor calls).
+        token = enter_task(activity_task_fields, self.domain, self.task_list, task)
+        try:
+            await self._serve_in_context(task)
+        finally:
+            leave_task(token)
+
+    async def _serve_in_context(self, task: ActivityTask) -> None:
         info = activity_task_info(self.domain, self.task_list, self.identity, task) if self.interceptors else None
         states = notify(self.interceptors, "task_started", info) if info is not None else ()
         started = time.perf_counter()
@@ -233,8 +246,7 @@ class AsyncWorker(AsyncPolling, Worker):
                 if inspect.isawaitable(value):
                     value = await value
             return value
-        context = contextvars.copy_context()
-        value = await self._in_thread(context.run, self._do_offloading, task)
+        value = await self._in_thread(self._do_offloading, task)  # in a copy of this context
         if inspect.isawaitable(value):  # a plain function that returned a coroutine
             value = await value
         return value
