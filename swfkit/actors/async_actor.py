@@ -1,13 +1,14 @@
-"""What ``AsyncWorker`` and ``AsyncDecider`` share: one asyncio polling loop, stop, drain, signals.
+"""What ``AsyncWorker`` and ``AsyncDecider`` share: the asyncio polling loop, stop, drain, signals.
 
-One coroutine polls; it polls only while fewer than ``max_concurrent`` tasks are in flight, and
-hands each task it gets to a coroutine of its own (``_serve``), so a slow task never holds up
-polling and a busy process never takes a task it cannot start. ``stop()`` (thread-safe) ends the
-polling: against a loopback endpoint (the embedded server) the waiting long poll is abandoned at
-once through a poll client of its own, as the sync ``Actor.stop`` does; against SWF itself the
-loop waits for the poll to come back, because SWF may hand a task to the poll it holds. The tasks
-in flight are then given ``drain_timeout`` seconds to finish; a second SIGTERM/SIGINT, or the end
-of that time, interrupts them (``_interrupt``), and each is still answered.
+Up to ``max_pollers`` coroutines poll at once (one poll brings one task per round trip). Each
+first takes one of the ``max_concurrent`` slots (tasks in flight plus polls out), so a busy
+process never takes a task it cannot start, and hands the task it gets to a coroutine of its own
+(``_serve``), so a slow task never holds up polling. ``stop()`` (thread-safe) ends the polling:
+against a loopback endpoint (the embedded server) the waiting long polls are abandoned at once
+through a poll client of its own, as the sync ``Actor.stop`` does; against SWF itself the loop
+waits for the polls to come back, because SWF may hand a task to a poll it holds. The tasks in
+flight are then given ``drain_timeout`` seconds to finish; a second SIGTERM/SIGINT, or the end of
+that time, interrupts them (``_interrupt``), and each is still answered.
 """
 from __future__ import annotations
 
@@ -62,6 +63,10 @@ class AsyncPolling:
 
     #: Tasks in flight at once in this process.
     max_concurrent = 1
+    #: Long polls out at once (at most ``max_concurrent``; one with ``run(stop_after_tasks=)``, so
+    #: no task past the count is taken): one poll takes one task per round trip, which would make
+    #: filling ``max_concurrent`` slots that many round trips in a row. Each poll holds a free slot.
+    max_pollers = 1
     #: Seconds tasks in flight get to finish after ``stop()`` (or the first SIGTERM/SIGINT).
     drain_timeout = 60.0
 
@@ -69,7 +74,8 @@ class AsyncPolling:
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._wake: Optional[asyncio.Event] = None
         self._interrupted = False
-        self._poll_waiting: Optional[asyncio.Future[Any]] = None
+        self._abandoning = False
+        self._polls_waiting: Set["asyncio.Future[Any]"] = set()
 
     # -- the loop -------------------------------------------------------------------------------
 
@@ -77,8 +83,12 @@ class AsyncPolling:
                   signals: Sequence[int] = DEFAULT_SIGNALS) -> int:  # type: ignore[override]
         """Poll and handle tasks until ``stop()`` (or a signal), then drain; returns the tasks handled.
 
+        Up to ``max_pollers`` long polls are out at once, each holding one of the ``max_concurrent``
+        slots, so a task is only taken when it can start at once.
+
         Args:
-            stop_after_tasks: stop polling after this many tasks, and return once they are answered.
+            stop_after_tasks: stop polling after this many tasks, and return once they are answered
+                (with it, one poll at a time, so that no task past the count is taken).
             drain_timeout: seconds the tasks in flight get to finish after a stop (default: the
                 ``drain_timeout`` attribute); after it they are interrupted and answered.
             signals: on the main thread, the first of these stops gracefully (drain) and a second
@@ -94,47 +104,38 @@ class AsyncPolling:
             raise RuntimeError("%s.run: already running" % type(self).__name__)
         loop = self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
-        self._interrupted = False
+        self._interrupted = self._abandoning = False
         timeout = self.drain_timeout if drain_timeout is None else drain_timeout
-        in_flight: Set[asyncio.Task[None]] = set()
-        polled = 0
+        slots = _Slots(stop_after_tasks)
+        in_flight = slots.in_flight
+        count = 1 if stop_after_tasks is not None else max(1, min(self.max_concurrent, self.max_pollers))
         self._open_async_poller()
         installed = self._install_signals(loop, signals)
         log.info("%s polling %s/%s as %s%s", self.kind, self.domain, self.task_list, self.identity,
-                 " (%d tasks at once)" % self.max_concurrent if self.max_concurrent > 1 else "")
+                 " (%d tasks at once, %d polls)" % (self.max_concurrent, count) if self.max_concurrent > 1 else "")
+        pollers = [loop.create_task(self._poll_loop(slots)) for _ in range(count)]
         try:
             try:
-                backoff = 0.0
-                while not self.stop_event.is_set():
-                    if stop_after_tasks is not None and polled >= stop_after_tasks:
-                        break
-                    if len(in_flight) >= self.max_concurrent:
-                        await self._wait_for_wake()
-                        continue
-                    try:
-                        task = await self._observed_poll()
-                        backoff = 0.0
-                    except (TransportError, ServiceError) as err:
-                        if self.stop_event.is_set():  # the poll was abandoned by stop()
-                            break
-                        if isinstance(err, ServiceError) and not err.retryable:
-                            raise FatalPollError("%s cannot poll %s/%s: %s" % (
-                                self.kind, self.domain, self.task_list, err)) from err
-                        backoff = min(max(backoff * 2, POLL_BACKOFF_START), POLL_BACKOFF_MAX)
-                        log.warning("%s poll on %s/%s failed, retrying in %.1fs: %s",
-                                    self.kind, self.domain, self.task_list, backoff, err)
-                        await self._sleep_unless_stopped(backoff)
-                        continue
-                    if task is None:
-                        continue
-                    polled += 1
-                    served = loop.create_task(self._serve(task))
-                    in_flight.add(served)
-                    served.add_done_callback(lambda done: self._served(done, in_flight))
+                await asyncio.wait(pollers, return_when=asyncio.FIRST_EXCEPTION)
+                failed = [poller for poller in pollers if poller.done() and not poller.cancelled()
+                          and poller.exception() is not None]
+                if failed:  # the others stop polling; a task their polls bring is still served
+                    slots.over = True
+                    self._abandon_polls()
+                    self._wake.set()
+                    await asyncio.wait(pollers)
+                    errors = [poller.exception() for poller in pollers if not poller.cancelled()]
+                    raise next(error for error in errors if error is not None)
             except FatalPollError:  # polling cannot go on: still finish and answer what was taken
                 await self._drain(in_flight, timeout, stopping=True)
                 raise
-            except BaseException:  # run() was cancelled: interrupt the tasks, their answers still go out
+            except BaseException:  # run() was cancelled (or a poller failed unexpectedly): interrupt
+                for poller in pollers:  # the tasks, their answers still go out
+                    poller.cancel()
+                await asyncio.shield(asyncio.wait(pollers))
+                for poller in pollers:  # retrieved, so that asyncio does not log them again
+                    if not poller.cancelled():
+                        poller.exception()
                 if in_flight:
                     self._interrupt_all()
                     await asyncio.shield(asyncio.wait(set(in_flight), timeout=ANSWER_TIMEOUT))
@@ -144,9 +145,53 @@ class AsyncPolling:
             self._remove_signals(loop, installed)
             await self._close_async_poller()
             self._loop = None
-        handled = polled - len(in_flight)
+        handled = slots.taken - len(in_flight)
         log.info("%s on %s/%s stopped after %d tasks", self.kind, self.domain, self.task_list, handled)
         return handled
+
+    async def _poll_loop(self, slots: "_Slots") -> None:
+        """One poller: take a free slot, poll, hand a task to a coroutine of its own; until stopped."""
+        loop = asyncio.get_running_loop()
+        while not self.stop_event.is_set() and not slots.over:
+            if slots.limit is not None and slots.taken >= slots.limit:
+                return
+            if len(slots.in_flight) + slots.polls >= self.max_concurrent:
+                await self._wait_for_wake()
+                continue
+            slots.polls += 1  # this poll holds a free slot: the task it brings starts at once
+            try:
+                task = await self._observed_poll()
+            except (TransportError, ServiceError) as err:
+                self._give_back(slots)
+                if self.stop_event.is_set() or slots.over:  # the poll was abandoned by stop()
+                    return
+                if isinstance(err, ServiceError) and not err.retryable:
+                    raise FatalPollError("%s cannot poll %s/%s: %s" % (
+                        self.kind, self.domain, self.task_list, err)) from err
+                wait, first = slots.back_off(loop.time())
+                if first:  # the other pollers meet the same failure: they wait as long, unlogged
+                    log.warning("%s poll on %s/%s failed, retrying in %.1fs: %s",
+                                self.kind, self.domain, self.task_list, wait, err)
+                await self._sleep_unless_stopped(wait, slots)
+                continue
+            except BaseException:
+                self._give_back(slots)
+                raise
+            slots.backoff = 0.0
+            if task is None:
+                self._give_back(slots)
+                continue
+            slots.polls -= 1  # the slot passes to the task (no await in between)
+            slots.taken += 1
+            served = loop.create_task(self._serve(task))
+            slots.in_flight.add(served)
+            served.add_done_callback(lambda done: self._served(done, slots.in_flight))
+
+    def _give_back(self, slots: "_Slots") -> None:
+        """Free the slot of a poll that brought no task; wake a poller waiting for one."""
+        slots.polls -= 1
+        if self._wake is not None:
+            self._wake.set()
 
     async def run_once(self) -> bool:  # type: ignore[override]
         """Poll once and handle the task if one came (waiting for its answer); True if one was handled."""
@@ -172,8 +217,8 @@ class AsyncPolling:
     def stop(self) -> None:
         """Stop polling, then let the tasks in flight finish (thread-safe; also from a signal handler).
 
-        Against a loopback endpoint the waiting long poll is abandoned at once; against SWF the
-        loop waits for the poll to come back (up to 60 s), since SWF may hand a task to it.
+        Against a loopback endpoint the waiting long polls are abandoned at once; against SWF the
+        loop waits for them to come back (up to 60 s), since SWF may hand a task to each.
         """
         self.stop_event.set()
         loop = self._loop
@@ -190,11 +235,15 @@ class AsyncPolling:
     def _on_stop(self) -> None:
         if self._wake is not None:
             self._wake.set()
+        self._abandon_polls()
+
+    def _abandon_polls(self) -> None:
+        """On a loopback endpoint, make every long poll out end now (abort the poll client)."""
         poller = self._poller
         if poller is not None:
+            self._abandoning = True
             poller.abort()
-            waiting = self._poll_waiting
-            if waiting is not None:  # a client whose abort() leaves a waiting poll: cancel it
+            for waiting in list(self._polls_waiting):  # a client whose abort() leaves a waiting poll
                 waiting.cancel()
 
     def _served(self, done: "asyncio.Task[None]", in_flight: Set["asyncio.Task[None]"]) -> None:
@@ -218,11 +267,12 @@ class AsyncPolling:
         except asyncio.TimeoutError:
             pass
 
-    async def _sleep_unless_stopped(self, seconds: float) -> None:
-        """Wait ``seconds`` (tasks ending meanwhile do not shorten it), or until ``stop()``."""
+    async def _sleep_unless_stopped(self, seconds: float, slots: Optional["_Slots"] = None) -> None:
+        """Wait ``seconds`` (tasks ending meanwhile do not shorten it), or until ``stop()`` (or until
+        ``slots`` says polling is over)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
-        while not self.stop_event.is_set() and loop.time() < deadline:
+        while not self.stop_event.is_set() and not (slots is not None and slots.over) and loop.time() < deadline:
             await self._wait_for_wake(deadline - loop.time())
 
     async def _drain(self, in_flight: Set["asyncio.Task[None]"], timeout: float, stopping: bool = False) -> None:
@@ -274,18 +324,19 @@ class AsyncPolling:
             if self._poller is None:
                 task = await self._poll_task()
             else:
-                waiting = self._poll_waiting = asyncio.ensure_future(self._poll_task())
+                waiting = asyncio.ensure_future(self._poll_task())
+                self._polls_waiting.add(waiting)
                 try:
                     task = await waiting
                 except asyncio.CancelledError:
-                    if not waiting.cancelled() or not self.stop_event.is_set():
+                    if not waiting.cancelled() or not self._abandoning:
                         raise  # run() itself was cancelled
                     raise TransportError("the long poll was abandoned by stop()", operation="Poll") from None
                 finally:
-                    self._poll_waiting = None
+                    self._polls_waiting.discard(waiting)
         except BaseException as err:
             if self.interceptors:
-                error = None if self.stop_event.is_set() else err
+                error = None if self.stop_event.is_set() or self._abandoning else err
                 notify(self.interceptors, "poll_finished", PollOutcome(
                     self.task_kind, self.domain, self.task_list, time.perf_counter() - started, False, error))
             raise
@@ -357,6 +408,32 @@ class AsyncPolling:
         blocked; in a copy of this context, as ``asyncio.to_thread`` does (the task's log ids)."""
         context = contextvars.copy_context()
         return await asyncio.get_running_loop().run_in_executor(self.executor, context.run, func, *args)
+
+
+class _Slots:
+    """What ``run``'s pollers share: the tasks in flight and the polls out (together at most
+    ``max_concurrent``), the tasks taken and their limit, whether polling is over, and the backoff
+    after failed polls (one for all: they fail together when the endpoint is down)."""
+
+    __slots__ = ("in_flight", "polls", "taken", "limit", "over", "backoff", "resume_at")
+
+    def __init__(self, limit: Optional[int]) -> None:
+        self.in_flight: Set["asyncio.Task[None]"] = set()
+        self.polls = 0
+        self.taken = 0
+        self.limit = limit
+        self.over = False
+        self.backoff = 0.0
+        self.resume_at = 0.0
+
+    def back_off(self, now: float) -> Tuple[float, bool]:
+        """Seconds a poller whose poll failed waits before polling again, and whether it is the
+        first to fail since the last wait began (the others wait until the same moment)."""
+        if now < self.resume_at:
+            return self.resume_at - now, False
+        self.backoff = min(max(self.backoff * 2, POLL_BACKOFF_START), POLL_BACKOFF_MAX)
+        self.resume_at = now + self.backoff
+        return self.backoff, True
 
 
 def _running_loop() -> Optional[asyncio.AbstractEventLoop]:

@@ -2,8 +2,9 @@
 
 The activities are registered as on the sync ``Worker`` (``@activity`` methods, ``register``,
 ``activities=[...]``) and may be coroutine functions: they run on the loop, ``max_concurrent`` of
-them at once, fed by one polling coroutine. A plain function runs in a thread of the loop's
-executor (or ``executor``), so the loop is never blocked; the payload store's I/O too.
+them at once, fed by up to ``max_pollers`` (4) long polls out at once, each holding a free slot.
+A plain function runs in a thread of the loop's executor (or ``executor``), so the loop is never
+blocked; the payload store's I/O too.
 
 Heartbeats are sent from the loop (intervals as the sync ``Worker``'s ``heartbeat_interval_for``).
 When a heartbeat's answer says ``cancelRequested``, the activity's asyncio task is cancelled:
@@ -126,7 +127,8 @@ class AsyncWorker(AsyncPolling, Worker):
             flight go through it; on a loopback endpoint the long polls through a copy of it).
         domain: the domain (default: class attribute ``domain``).
         task_list: the activity task list (default: class attribute ``task_list``).
-        max_concurrent: tasks in flight at once; the worker polls only when one can start.
+        max_concurrent: tasks in flight at once; the worker polls only when one can start (up to
+            the class attribute ``max_pollers``, 4, polls out at once, each holding a free slot).
         identity: poller identity (default: hostname/pid + ``SWFKIT_IDENTITY``).
         heartbeat_interval: seconds between background heartbeats for every activity without its own.
         activities: module-level functions (or coroutine functions) to register.
@@ -143,6 +145,9 @@ class AsyncWorker(AsyncPolling, Worker):
 
     kind = "worker"
     task_kind = "activity"
+    #: Long polls out at once (at most ``max_concurrent``; one with ``run(stop_after_tasks=)``), as
+    #: the threaded ``Worker``'s: each holds a free slot, so filling the slots takes fewer round trips.
+    max_pollers = 4
 
     def __init__(self, async_layer1: Any, domain: Optional[str] = None, task_list: Optional[str] = None, *,
                  max_concurrent: int = 10, identity: Optional[str] = None,

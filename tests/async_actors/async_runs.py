@@ -113,14 +113,16 @@ class LoopThread:
 
 
 @contextlib.contextmanager
-def running(endpoint: str, *makers: Callable[[AsyncLayer1], Any], **run_options: Any) -> Iterator[LoopThread]:
-    """Build each actor with a client of its own (``maker(client)``) and ``await actor.run(**run_options)``
-    them together on a loop in a thread; on the way out ``stop()`` them and join (each must return)."""
+def running(endpoint: str, *makers: Callable[[AsyncLayer1], Any], client_options: Optional[Dict[str, Any]] = None,
+            **run_options: Any) -> Iterator[LoopThread]:
+    """Build each actor with a client of its own (``maker(client)``, the client built with
+    ``client_options``) and ``await actor.run(**run_options)`` them together on a loop in a thread;
+    on the way out ``stop()`` them and join (each must return)."""
     state = LoopThread()
     built = threading.Event()
 
     async def main() -> None:
-        clients = [async_client(endpoint) for _ in makers]
+        clients = [async_client(endpoint, **(client_options or {})) for _ in makers]
         try:
             state.actors = [maker(client) for maker, client in zip(makers, clients)]
             built.set()
