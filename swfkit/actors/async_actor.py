@@ -112,7 +112,8 @@ class AsyncPolling:
         self._open_async_poller()
         installed = self._install_signals(loop, signals)
         log.info("%s polling %s/%s as %s%s", self.kind, self.domain, self.task_list, self.identity,
-                 " (%d tasks at once, %d polls)" % (self.max_concurrent, count) if self.max_concurrent > 1 else "")
+                 " (%d tasks at once, %d poll%s out)" % (self.max_concurrent, count, "s" if count > 1 else "")
+                 if self.max_concurrent > 1 else "")
         pollers = [loop.create_task(self._poll_loop(slots)) for _ in range(count)]
         try:
             try:
