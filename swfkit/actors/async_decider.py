@@ -23,14 +23,14 @@ from ..decisions.payload_offload import offloading
 from ..exceptions import SWFError, UnknownResourceFault
 from .actor import DEFAULT_SIGNALS
 from .async_actor import AsyncPolling
-from .decider import Decider, _type_text, _wire_decisions
+from .decider import Decider, _wire_decisions
 from .failures import failure_of
 from .registration import ensure_registered_async
 from .task_interceptors import (
     COMPLETED, FAILED, TIMED_OUT, TaskOutcome, decision_task_info, decision_wait_time, notify, notify_closed,
 )
 from .task_log_context import decision_task_fields, enter_task, leave_task
-from .task_values import DecisionTask
+from .task_values import DecisionTask, type_text
 
 log = logging.getLogger("swfkit.actors.decider")
 
@@ -131,7 +131,7 @@ class AsyncDecider(AsyncPolling, Decider):
         """What became of the task, the exception reading the history or ``decide`` raised, the task read."""
         execution = page.get("workflowExecution") or {}
         where = "workflow %s run %s (type %s)" % (execution.get("workflowId"), execution.get("runId"),
-                                                  _type_text(page.get("workflowType") or {}))
+                                                  type_text(page.get("workflowType") or {}))
         try:
             decision_task = await self.decision_task(page)
         except Exception as err:

@@ -39,8 +39,9 @@ from .task_interceptors import (
     CANCELED, COMPLETED, FAILED, TIMED_OUT, TaskOutcome, activity_task_info, notify, notify_closed,
 )
 from .task_log_context import activity_task_fields, enter_task, leave_task
-from .task_values import ActivityCanceled, ActivityTask, ActivityTaskLost, TaskControl
-from .worker import Worker, _completed, _type_text
+from .activity_definitions import completed_outcome
+from .task_values import ActivityCanceled, ActivityTask, ActivityTaskLost, TaskControl, type_text
+from .worker import Worker
 
 log = logging.getLogger("swfkit.actors.worker")
 
@@ -273,7 +274,7 @@ class AsyncWorker(AsyncPolling, Worker):
             except ActivityTaskLost:
                 log.warning("activity %s (%s) of workflow %s run %s is no longer known to SWF "
                             "(timed out or closed); stopping it, its result will be dropped",
-                            task.activity_id, _type_text(task.activity_type), task.workflow_id, task.run_id)
+                            task.activity_id, type_text(task.activity_type), task.workflow_id, task.run_id)
                 running.cancel("lost")
                 return
             except SWFError as err:  # transport / throttling: try again at the next tick
@@ -306,7 +307,7 @@ class AsyncWorker(AsyncPolling, Worker):
             return ("failed", ("CancelledError", "the activity's task was cancelled by its own code")), None
         error = work.exception()
         if error is None:
-            return _completed(work.result(), offload=self.payloads is not None), None
+            return completed_outcome(work.result(), offload=self.payloads is not None), None
         if isinstance(error, ActivityCanceled):
             return ("canceled", cut(error.details, MAX_DATA_LENGTH)), error
         if isinstance(error, ActivityTaskLost):
@@ -314,13 +315,13 @@ class AsyncWorker(AsyncPolling, Worker):
         reason, details = failure_of(error)
         if task.cancel_requested:
             return ("canceled", details), error
-        log.info("activity %s (%s) of workflow %s failed: %s", task.activity_id, _type_text(task.activity_type),
+        log.info("activity %s (%s) of workflow %s failed: %s", task.activity_id, type_text(task.activity_type),
                  task.workflow_id, reason)
         return ("failed", (reason, details)), error
 
     async def _respond(self, task: ActivityTask, kind: str, payload: Any) -> Tuple[str, Optional[str]]:
         """Send the answer (or drop a lost task, logged); what became of it and the failure reason sent."""
-        where = "activity %s (%s) of workflow %s run %s" % (task.activity_id, _type_text(task.activity_type),
+        where = "activity %s (%s) of workflow %s run %s" % (task.activity_id, type_text(task.activity_type),
                                                              task.workflow_id, task.run_id)
         if kind == "lost" or task.lost:
             log.warning("%s is no longer known to SWF (timed out or closed); its result (%s) is dropped",

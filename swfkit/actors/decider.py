@@ -22,7 +22,7 @@ from .task_interceptors import (
     COMPLETED, FAILED, TIMED_OUT, TaskOutcome, decision_task_info, decision_wait_time, notify, notify_closed,
 )
 from .task_log_context import decision_task_fields, enter_task, leave_task
-from .task_values import DecisionTask
+from .task_values import DecisionTask, type_text
 
 log = logging.getLogger("swfkit.actors.decider")
 
@@ -142,7 +142,7 @@ class Decider(Actor):
         raised by reading the history or ``decide``, and the task once read."""
         execution = page.get("workflowExecution") or {}
         where = "workflow %s run %s (type %s)" % (execution.get("workflowId"), execution.get("runId"),
-                                                  _type_text(page.get("workflowType") or {}))
+                                                  type_text(page.get("workflowType") or {}))
         try:
             decision_task = self.decision_task(page)
         except Exception as err:
@@ -234,6 +234,3 @@ def _wire_decisions(decisions: Union[Decisions, Iterable[Decision], None]) -> Li
         decisions = collected
     return decisions.to_list()
 
-
-def _type_text(workflow_type: Dict[str, str]) -> str:
-    return "%s/%s" % (workflow_type.get("name"), workflow_type.get("version"))

@@ -12,10 +12,10 @@ import contextvars
 import logging
 import threading
 from types import TracebackType
-from typing import Any, Mapping, Optional, Type
+from typing import Any, Optional, Type
 
 from ..exceptions import SWFError
-from .task_values import ActivityTask, ActivityTaskLost, TaskControl
+from .task_values import ActivityTask, ActivityTaskLost, TaskControl, type_text
 
 log = logging.getLogger("swfkit.actors.heartbeater")
 
@@ -83,7 +83,7 @@ class Heartbeater:
             except ActivityTaskLost:
                 log.warning("activity %s (%s) of workflow %s run %s is no longer known to SWF "
                             "(timed out or closed); stopping heartbeats, its result will be dropped",
-                            self.task.activity_id, _type_text(self.task.activity_type),
+                            self.task.activity_id, type_text(self.task.activity_type),
                             self.task.workflow_id, self.task.run_id)
                 return
             except SWFError as err:  # transport / throttling: try again at the next tick
@@ -97,6 +97,3 @@ class Heartbeater:
                 log.info("cancellation requested for activity %s of workflow %s",
                          self.task.activity_id, self.task.workflow_id)
 
-
-def _type_text(activity_type: Mapping[str, Any]) -> str:
-    return "%s/%s" % (activity_type.get("name"), activity_type.get("version"))

@@ -16,7 +16,8 @@ if TYPE_CHECKING:  # typing only: actors import history lazily where it is used
 
 log = logging.getLogger("swfkit.actors.heartbeater")
 
-__all__ = ["DecisionTask", "ActivityTask", "ActivityCanceled", "ActivityTaskLost", "UnknownActivityType"]
+__all__ = ["DecisionTask", "ActivityTask", "ActivityCanceled", "ActivityTaskLost", "UnknownActivityType",
+           "type_text"]
 
 
 class ActivityCanceled(SWFError):
@@ -227,3 +228,8 @@ class ActivityTask:
             raise ActivityTaskLost("activity %s of %s is no longer known to SWF" % (self.activity_id, self.workflow_id))
         if self.cancel_requested:
             raise ActivityCanceled()
+
+
+def type_text(activity_or_workflow_type: Any) -> str:
+    """``name/version`` of an activity or workflow type dict, for log lines."""
+    return "%s/%s" % (activity_or_workflow_type.get("name"), activity_or_workflow_type.get("version"))

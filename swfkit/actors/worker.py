@@ -7,88 +7,30 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
-import datetime
-import json
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ..decisions.payload_offload import offloading
 from ..exceptions import SWFError, UnknownResourceFault
-from ..spec.limits import MAX_DATA_LENGTH, OFFLOAD_HINT
+from ..spec.limits import MAX_DATA_LENGTH
 from .activity_threads import ActivityThreads, check_threads, extra_poller
 from .actor import DEFAULT_SIGNALS, POLL_BACKOFF_MAX, POLL_BACKOFF_START, Actor
 from .responder import Responder
 from .failures import cut, failure_of
 from .heartbeater import Heartbeater
 from .payload_wiring import decoded_task, encode_outcome, resolve_payloads
-from .registration import ACTIVITY_TIMEOUT_DEFAULTS, ActivityTypeRegistration, Timeout, ensure_registered
+from .activity_definitions import (ATTRIBUTE, ActivityDefinition, F, activity, completed_outcome, make_definition,
+                                   timeout_seconds)
+from .registration import ActivityTypeRegistration, ensure_registered
 from .task_interceptors import TIMED_OUT, TaskOutcome, activity_task_info, notify, notify_closed
 from .task_log_context import activity_task_fields, enter_task, leave_task
-from .task_values import ActivityCanceled, ActivityTask, ActivityTaskLost, UnknownActivityType
+from .task_values import ActivityCanceled, ActivityTask, ActivityTaskLost, UnknownActivityType, type_text
 
 log = logging.getLogger("swfkit.actors.worker")
 
-F = TypeVar("F", bound=Callable[..., Any])
-ATTRIBUTE = "_swfkit_activity"
-
 __all__ = ["Worker", "activity", "ActivityDefinition"]
-
-
-@dataclass(frozen=True)
-class ActivityDefinition:
-    """A callable bound to an activity type, with how to call it and its registration defaults."""
-
-    func: Callable[..., Any] = field(compare=False)
-    registration: ActivityTypeRegistration
-    pass_task: bool = False
-    heartbeat_interval: Optional[float] = None
-    is_method: bool = False
-
-    @property
-    def key(self) -> Tuple[str, str]:
-        return (self.registration.name, self.registration.version)
-
-
-def _definition(func: Callable[..., Any], name: Optional[str], version: str, pass_task: bool,
-                heartbeat_interval: Optional[float], is_method: bool, defaults: Dict[str, Any]) -> ActivityDefinition:
-    _check_options(heartbeat_interval, defaults)
-    timeouts = {key: value for key, value in ACTIVITY_TIMEOUT_DEFAULTS.items() if defaults.get(key) is None}
-    registration = ActivityTypeRegistration(name or func.__name__, str(version), **dict(defaults, **timeouts))
-    return ActivityDefinition(func, registration, pass_task, heartbeat_interval, is_method)
-
-
-def _check_options(heartbeat_interval: Optional[float], defaults: Dict[str, Any]) -> None:
-    if heartbeat_interval is not None and heartbeat_interval <= 0:
-        raise ValueError("activity: heartbeat_interval: must be > 0 seconds, got %r" % (heartbeat_interval,))
-    unknown = (set(defaults) - set(ActivityTypeRegistration.__dataclass_fields__)) | ({"name", "version"} & set(defaults))
-    if unknown:
-        raise TypeError("activity: unexpected arguments %s (expected: %s)" % (
-            ", ".join(sorted(unknown)), ", ".join(sorted(set(ActivityTypeRegistration.__dataclass_fields__) - {"name", "version"}))))
-
-
-def activity(name: Optional[str] = None, version: str = "1", *, pass_task: bool = False,
-             heartbeat_interval: Optional[float] = None, **defaults: Any) -> Callable[[F], F]:
-    """Mark a method of a ``Worker`` subclass as the handler of activity type (name, version).
-
-    Args:
-        name: the activity type's name (default: the method's name).
-        version: its version.
-        pass_task: call with the ``ActivityTask`` instead of its input (for heartbeats / cancellation).
-        heartbeat_interval: seconds between background heartbeats (default: heartbeat_timeout / 3).
-        **defaults: the type's registration defaults: description, task_list, task_priority,
-            schedule_to_start_timeout, start_to_close_timeout, schedule_to_close_timeout, heartbeat_timeout.
-            A timeout left unset is registered as in ``ACTIVITY_TIMEOUT_DEFAULTS`` (start to close
-            3600 s, the others ``"NONE"``); a task list left unset, as the worker's task list.
-    """
-    _check_options(heartbeat_interval, defaults)
-
-    def mark(func: F) -> F:
-        setattr(func, ATTRIBUTE, _definition(func, name, version, pass_task, heartbeat_interval, True, defaults))
-        return func
-    return mark
 
 
 class Worker(Actor):
@@ -182,7 +124,7 @@ class Worker(Actor):
                 and heartbeat_interval is None and not defaults:
             self._add(ActivityDefinition(func, marked.registration, marked.pass_task, marked.heartbeat_interval, False))
         else:
-            self._add(_definition(func, name, version or "1", pass_task, heartbeat_interval, False, defaults))
+            self._add(make_definition(func, name, version or "1", pass_task, heartbeat_interval, False, defaults))
         return func
 
     def activity(self, name: Optional[str] = None, version: Optional[str] = None, *, pass_task: bool = False,
@@ -236,7 +178,7 @@ class Worker(Actor):
         if self.heartbeat_interval:
             return self.heartbeat_interval
         if definition is not None:
-            seconds = _seconds(definition.registration.heartbeat_timeout)
+            seconds = timeout_seconds(definition.registration.heartbeat_timeout)
             if seconds:
                 return max(seconds / 3.0, 0.1)
         return None
@@ -324,10 +266,10 @@ class Worker(Actor):
                 outcome = ("canceled", details)
             else:
                 log.info("activity %s (%s) of workflow %s failed: %s", task.activity_id,
-                         _type_text(task.activity_type), task.workflow_id, reason)
+                         type_text(task.activity_type), task.workflow_id, reason)
                 outcome = ("failed", (reason, details))
         else:
-            outcome = _completed(value, offload=self.payloads is not None)
+            outcome = completed_outcome(value, offload=self.payloads is not None)
         return outcome, error
 
     def run_loop(self, stop_after_tasks: Optional[int] = None, signals: Sequence[int] = DEFAULT_SIGNALS) -> int:
@@ -427,7 +369,7 @@ class Worker(Actor):
             What became of the task: ``"completed"``, ``"failed"`` or ``"canceled"`` as sent, or
             ``"timed_out"`` when SWF no longer knew it or the answer could not be sent (SWF times it out).
         """
-        where = "activity %s (%s) of workflow %s run %s" % (task.activity_id, _type_text(task.activity_type),
+        where = "activity %s (%s) of workflow %s run %s" % (task.activity_id, type_text(task.activity_type),
                                                              task.workflow_id, task.run_id)
         if kind == "lost" or task.lost:
             log.warning("%s is no longer known to SWF (timed out or closed); its result (%s) is dropped",
@@ -462,35 +404,3 @@ def _wider_client(client: Any, connections: int) -> Any:
     if isinstance(client, Layer1) and getattr(client, "_pool_size", connections) < connections:
         return client.copy(pool_size=connections)
     return None
-
-
-def _completed(value: Any, offload: bool = False) -> Tuple[str, Any]:
-    """("completed", text) for a return value, or ("failed", (reason, details)) if it cannot be sent
-    (``offload``: a codec will offload a long result, so length is no reason)."""
-    if value is None or isinstance(value, str):
-        text = value
-    else:
-        try:
-            text = json.dumps(value, separators=(",", ":"))
-        except (TypeError, ValueError) as err:
-            return ("failed", ("ResultNotSerializable",
-                               cut("the activity returned %s, which is neither a str nor JSON-serializable: %s"
-                                   % (type(value).__name__, err), MAX_DATA_LENGTH)))
-    if text is not None and len(text) > MAX_DATA_LENGTH and not offload:
-        return ("failed", ("ResultTooLarge", "the activity's result is %d characters; SWF allows at most %d: %s"
-                           % (len(text), MAX_DATA_LENGTH, OFFLOAD_HINT)))
-    return ("completed", text)
-
-
-def _seconds(timeout: Timeout) -> Optional[float]:
-    if isinstance(timeout, datetime.timedelta):
-        return timeout.total_seconds()
-    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
-        return float(timeout)
-    if isinstance(timeout, str) and timeout.isdigit():
-        return float(timeout)
-    return None
-
-
-def _type_text(activity_type: Dict[str, str]) -> str:
-    return "%s/%s" % (activity_type.get("name"), activity_type.get("version"))
