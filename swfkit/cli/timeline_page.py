@@ -50,16 +50,16 @@ def _clock(seconds: Optional[float]) -> str:
     as a 2,000-task page formats tens of thousands of them."""
     if seconds is None:
         return "-"
-    millis = int(seconds * 1000 + 0.5) % 86_400_000
-    second, millis = divmod(millis, 1000)
+    second, millis = divmod(int(seconds * 1000 + 0.5) % 86_400_000, 1000)
     text = _SECONDS.get(second)
     if text is None:
         hours, rest = divmod(second, 3600)
-        text = _SECONDS[second] = "%02d:%02d:%02d" % (hours, rest // 60, rest % 60)
-    return "%s.%03d" % (text, millis)
+        text = _SECONDS[second] = "%02d:%02d:%02d." % (hours, rest // 60, rest % 60)
+    return text + _MILLIS[millis]
 
 
-_SECONDS: Dict[int, str] = {}  # second of the day -> "HH:MM:SS": at most 86,400 short strings
+_SECONDS: Dict[int, str] = {}  # second of the day -> "HH:MM:SS.": at most 86,400 short strings
+_MILLIS = ["%03d" % millis for millis in range(1000)]
 
 
 def _span(seconds: float) -> str:
@@ -114,36 +114,73 @@ class _Memo(Dict[Any, str]):
         return value
 
 
-_TASK = ('<g class="task" data-id="%s" data-kind="%s" data-outcome="%s" data-attempts="%d">'
-         '<text x="4" y="%.1f" font-size="%d">%s</text>')
+class _Clocks(Dict[float, str]):
+    """``clocks[seconds]`` is ``_clock(seconds)``, once per instant (the hot memo: three per bar)."""
+
+    def __missing__(self, seconds: float) -> str:
+        text = self[seconds] = _clock(seconds)
+        return text
+
+
+class _Spans(Dict[float, str]):
+    """``spans[seconds]`` is ``_span(seconds)``, once per duration (two per bar)."""
+
+    def __missing__(self, seconds: float) -> str:
+        text = self[seconds] = _span(seconds)
+        return text
+
+
+_TENTHS: List[str] = []  # "0.0", "0.1", "0.2"...: see _tenths
+
+
+def _tenths(upto: int) -> List[str]:
+    """``table[n]`` is ``n / 10`` written with one decimal, for every ``n`` up to ``upto``.
+
+    Every x and width on the chart is a whole number of tenths of a pixel below
+    ``(LABEL_WIDTH + CHART_WIDTH) * 10``; writing them from this table (built once per process)
+    costs a third of formatting ``"%.1f"`` per bar, the dearest step of a bar.
+    """
+    table = _TENTHS
+    if len(table) <= upto:  # grown by whole pixels: len(table) stays a multiple of 10
+        digits = (".0", ".1", ".2", ".3", ".4", ".5", ".6", ".7", ".8", ".9")
+        table.extend([whole + digit for whole in map(str, range(len(table) // 10, upto // 10 + 1))
+                      for digit in digits])
+    return table
+
+
+# A task is a group moved to its row, so the bars and label inside it have the same y on every row.
+_TASK = ('<g class="task" transform="translate(0 %d)" data-id="%s" data-kind="%s" data-outcome="%s" '
+         'data-attempts="%d"><text x="4" y="%s" font-size="%d">%s</text>')
 _TITLE = ('<g class="attempt"><title>%s %s (%s)\nattempt %d of %d: %s%s\nscheduled %s, started %s, closed %s\n%s%s'
           '</title>')
-_WAIT = ('<rect class="wait" data-outcome="%s" x="%.1f" y="%.1f" width="%.1f" height="%s" fill="%s" '
+_WAIT = ('<rect class="wait" data-outcome="%s" x="%.1f" y="2" width="%.1f" height="%s" fill="%s" '
          'fill-opacity="0.35"/>')
-_RUN = '<rect class="run" data-outcome="%s" x="%.1f" y="%.1f" width="%.1f" height="%s" fill="%s"/>'
+_RUN = '<rect class="run" data-outcome="%s" x="%.1f" y="2" width="%.1f" height="%s" fill="%s"/>'
 
 
-def _task_rows(tasks: Sequence[TaskSpan], rows_top: float, height: float, scale: _Scale, end: float,
+def _task_rows(tasks: Sequence[TaskSpan], rows_top: int, height: int, scale: _Scale, end: float,
                counts: Dict[str, int]) -> List[str]:
     """The tasks' rows: per task a group with its label, then per attempt a group (one hover
     title) of the waiting and running parts; ``counts`` gets each task's outcome counted.
 
     This is the page's bulk (a 25,000-event history has some 11,000 tasks), so: one loop with
-    every step inlined; the usual row (one attempt, started, a short label) built by one
-    f-string (joined pieces: no format to parse); every repeated conversion (instants,
-    durations, x positions, widths, names) memoized, as thousands of tasks share them. Text is
-    escaped piecewise, which is the same as escaping the whole (``html.escape`` works character
-    by character).
+    every step inlined; the usual row (one attempt, started, a short label, times in order) built
+    by one f-string (joined pieces: no format to parse), its positions and widths counted in
+    tenths of a pixel and written from one table; every repeated conversion (instants,
+    durations, names) memoized, as thousands of tasks share them. Text is escaped piecewise,
+    which is the same as escaping the whole (``html.escape`` works character by character).
     """
     start, per_second = scale.start, scale.per_second
-    escaped, clocks, spans = _Memo(_escape), _Memo(_clock), _Memo(_span)
+    per_tenth, left = per_second * 10, LABEL_WIDTH * 10
+    tenths = _tenths((LABEL_WIDTH + CHART_WIDTH) * 10)
+    right = CHART_WIDTH * 10  # the last tenth of the chart, counted from its left edge
+    escaped, clocks, spans = _Memo(_escape), _Clocks(), _Spans()
     details = _Memo(lambda detail: " (%s)" % _escape(detail) if detail else "")
     workers = _Memo(lambda identity: "\nworker %s" % _escape(identity) if identity else "")
-    xs = _Memo(lambda time: "%.1f" % (LABEL_WIDTH + (time - start) * per_second))
-    widths = _Memo("%.1f".__mod__)
     ids_safe = not _UNSAFE.search("".join([task[1] for task in tasks]))  # one search, not one per task
     outcomes, colours = OUTCOMES, COLOURS
     bar_height = "%.1f" % max(2.0, height - 4)
+    label_y = "%.1f" % (height * 0.75)
     font_size = 11 if height > 12 else 8
     parts: List[str] = []
     add = parts.append
@@ -154,29 +191,31 @@ def _task_rows(tasks: Sequence[TaskSpan], rows_top: float, height: float, scale:
         count = len(attempts)
         outcome = outcomes.get(attempts[-1][1], "failed")
         counts[outcome] += 1
-        started = attempts[0].started_time
-        if count == 1 and started is not None and len(task_id) + len(name) + 2 <= 48:
-            _, state, scheduled, _, closed, identity, detail = attempts[0]
-            until = closed if closed is not None else end
-            x0 = LABEL_WIDTH + (scheduled - start) * per_second
-            x1 = LABEL_WIDTH + (started - start) * per_second
-            run = LABEL_WIDTH + (until - start) * per_second - x1
-            colour = colours[outcome]
-            y = "%.1f" % (top + 2)
-            closed_at = clocks[closed] if closed is not None else "- (still open)"
-            wait = (f'<rect class="wait" data-outcome="{outcome}" x="{xs[scheduled]}" y="{y}" '
-                    f'width="{widths[x1 - x0]}" height="{bar_height}" fill="{colour}" fill-opacity="0.35"/>'
-                    if x1 - x0 > 0.05 else "")
-            add(f'<g class="task" data-id="{safe_id}" data-kind="{kind}" data-outcome="{outcome}" data-attempts="1">'
-                f'<text x="4" y="{"%.1f" % (top + height * 0.75)}" font-size="{font_size}">{safe_id}  {safe_name}'
-                f'</text><g class="attempt"><title>{kind} {safe_id} ({safe_name})\nattempt 1 of 1: {state}'
-                f'{details[detail]}\nscheduled {clocks[scheduled]}, started {clocks[started]}, closed {closed_at}'
-                f'\nwaited {spans[started - scheduled]}, ran {spans[until - started]}{workers[identity]}</title>'
-                f'{wait}<rect class="run" data-outcome="{outcome}" x="{xs[started]}" y="{y}" '
-                f'width="{widths[run if run > 1.5 else 1.5]}" height="{bar_height}" fill="{colour}"/></g></g>')
-            continue
+        if count == 1 and len(task_id) + len(name) + 2 <= 48:
+            _, state, scheduled, started, closed, identity, detail = attempts[0]
+            if started is not None:
+                until = closed if closed is not None else end
+                t0 = int((scheduled - start) * per_tenth + 0.5)
+                t1 = int((started - start) * per_tenth + 0.5)
+                t2 = int((until - start) * per_tenth + 0.5)
+                if 0 <= t0 <= t1 <= t2 <= right:  # else (times out of order) the general case below
+                    colour = colours[outcome]
+                    closed_at = clocks[closed] if closed is not None else "- (still open)"
+                    wait = (f'<rect class="wait" data-outcome="{outcome}" x="{tenths[left + t0]}" y="2" '
+                            f'width="{tenths[t1 - t0]}" height="{bar_height}" fill="{colour}" fill-opacity="0.35"/>'
+                            if t1 > t0 else "")
+                    add(f'<g class="task" transform="translate(0 {top})" data-id="{safe_id}" data-kind="{kind}" '
+                        f'data-outcome="{outcome}" data-attempts="1"><text x="4" y="{label_y}" '
+                        f'font-size="{font_size}">{safe_id}  {safe_name}</text><g class="attempt"><title>{kind} '
+                        f'{safe_id} ({safe_name})\nattempt 1 of 1: {state}{details[detail]}\nscheduled '
+                        f'{clocks[scheduled]}, started {clocks[started]}, closed {closed_at}\nwaited '
+                        f'{spans[started - scheduled]}, ran {spans[until - started]}{workers[identity]}</title>'
+                        f'{wait}<rect class="run" data-outcome="{outcome}" x="{tenths[left + t1]}" y="2" '
+                        f'width="{tenths[t2 - t1 if t2 - t1 > 15 else 15]}" height="{bar_height}" '
+                        f'fill="{colour}"/></g></g>')
+                    continue
         label = "%s  %s" % (task_id, name)
-        add(_TASK % (safe_id, kind, outcome, count, top + height * 0.75, font_size,
+        add(_TASK % (top, safe_id, kind, outcome, count, label_y, font_size,
                      "%s  %s" % (safe_id, safe_name) if len(label) <= 48 else _escape(label[:47]) + "&#8230;"))
         for number, (_, state, scheduled, started, closed, identity, detail) in enumerate(attempts, 1):
             outcome = outcomes.get(state, "failed")
@@ -187,15 +226,15 @@ def _task_rows(tasks: Sequence[TaskSpan], rows_top: float, height: float, scale:
             else:
                 spent = "waited %s, never started" % spans[until - scheduled]
             add(_TITLE % (kind, safe_id, safe_name, number, count, state, details[detail], clocks[scheduled],
-                          clocks[started], clocks[closed] if closed is not None else "- (still open)", spent,
-                          workers[identity]))
+                          clocks[started] if started is not None else "-",
+                          clocks[closed] if closed is not None else "- (still open)", spent, workers[identity]))
             x0 = LABEL_WIDTH + (scheduled - start) * per_second
             x1 = LABEL_WIDTH + ((started if started is not None else until) - start) * per_second
             if x1 - x0 > 0.05:
-                add(_WAIT % (outcome, x0, top + 2, x1 - x0, bar_height, colour))
+                add(_WAIT % (outcome, x0, x1 - x0, bar_height, colour))
             if started is not None or closed is not None:
                 x2 = LABEL_WIDTH + (until - start) * per_second
-                add(_RUN % (outcome, x1, top + 2, max(1.5, x2 - x1), bar_height, colour))
+                add(_RUN % (outcome, x1, max(1.5, x2 - x1), bar_height, colour))
             add("</g>")
         add("</g>")
     return parts
@@ -240,12 +279,12 @@ def render_timeline_page(timeline: ExecutionTimeline, *, title: str, subtitle: s
     """
     escape = _escape
     tasks: Sequence[TaskSpan] = timeline.tasks
-    height = 18.0 if len(tasks) <= 200 else 10.0
+    height = 18 if len(tasks) <= 200 else 10  # whole pixels: a row's top is an integer
     scale = _Scale(timeline.start_time, timeline.duration)
     lanes: Tuple[Tuple[str, str], ...] = (("signal", "signals"), ("marker", "markers"), ("decision", "decision tasks"))
     axis_top = 20.0
     lane_top = axis_top + 4
-    rows_top = lane_top + 18.0 * len(lanes) + 6
+    rows_top = int(lane_top) + 18 * len(lanes) + 6
     bottom = rows_top + height * len(tasks) + 4
     svg = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" role="img" aria-label="execution '
            'timeline">' % (LABEL_WIDTH + CHART_WIDTH + 10, bottom + 4)]
