@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import re
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from swfkit.cli import connection
 from swfkit.cli.failure_lines import UsageError
@@ -63,8 +63,8 @@ def workflow_tasks(args: argparse.Namespace) -> int:
     from swfkit.history import execution_timeline
 
     fetched = _load(args)
-    with collection_paused():
-        return _print_tasks(args, fetched, execution_timeline(fetched["events"]))
+    with collection_paused():  # the events are freed once read, before the collector runs again
+        return _print_tasks(args, fetched, execution_timeline(fetched.pop("events")))
 
 
 def _print_tasks(args: argparse.Namespace, fetched: Dict[str, Any], timeline: Any) -> int:
@@ -74,7 +74,7 @@ def _print_tasks(args: argparse.Namespace, fetched: Dict[str, Any], timeline: An
     # Dates by the second, each made once: the tasks of an execution share a few thousand seconds
     # (``x.get(k) or x.setdefault(k, ...)`` makes the text only when it is missing).
     dates: Dict[int, str] = {}
-    rows = []
+    rows: List[Tuple[str, ...]] = []
     add = rows.append
     for task in timeline.tasks:
         kind, task_id, name, attempts, state_time = task
@@ -98,7 +98,7 @@ def workflow_profile(args: argparse.Namespace) -> int:
 
     fetched = _load(args)
     with collection_paused():
-        return _print_profile(args, fetched, profile_execution(execution_timeline(fetched["events"])))
+        return _print_profile(args, fetched, profile_execution(execution_timeline(fetched.pop("events"))))
 
 
 def _print_profile(args: argparse.Namespace, fetched: Dict[str, Any], report: Any) -> int:
@@ -131,7 +131,7 @@ def workflow_timeline(args: argparse.Namespace) -> int:
     fetched = _load(args)
     execution = fetched["execution"]
     with collection_paused():
-        timeline = execution_timeline(fetched["events"])
+        timeline = execution_timeline(fetched.pop("events"))
         page = render_timeline_page(timeline, title="%s (run %s)" % (execution["workflowId"], execution["runId"]),
                                     subtitle="domain %s" % connection.domain(args))
         tasks, events = len(timeline.tasks), timeline.event_count
