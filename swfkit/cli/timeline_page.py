@@ -130,22 +130,11 @@ class _Spans(Dict[float, str]):
         return text
 
 
-_TENTHS: List[str] = []  # "0.0", "0.1", "0.2"...: see _tenths
-
-
-def _tenths(upto: int) -> List[str]:
-    """``table[n]`` is ``n / 10`` written with one decimal, for every ``n`` up to ``upto``.
-
-    Every x and width on the chart is a whole number of tenths of a pixel below
-    ``(LABEL_WIDTH + CHART_WIDTH) * 10``; writing them from this table (built once per process)
-    costs a third of formatting ``"%.1f"`` per bar, the dearest step of a bar.
-    """
-    table = _TENTHS
-    if len(table) <= upto:  # grown by whole pixels: len(table) stays a multiple of 10
-        digits = (".0", ".1", ".2", ".3", ".4", ".5", ".6", ".7", ".8", ".9")
-        table.extend([whole + digit for whole in map(str, range(len(table) // 10, upto // 10 + 1))
-                      for digit in digits])
-    return table
+# _TENTHS[n] is n / 10 written with one decimal ("0.0", "0.1"...): every x and width on the chart is
+# a whole number of tenths of a pixel up to (LABEL_WIDTH + CHART_WIDTH) * 10, and reading it here
+# costs a third of formatting "%.1f" per bar, the dearest step of a bar. Built once, at import.
+_TENTHS = [whole + digit for whole in map(str, range(LABEL_WIDTH + CHART_WIDTH + 1))
+           for digit in (".0", ".1", ".2", ".3", ".4", ".5", ".6", ".7", ".8", ".9")]
 
 
 # A task is a group moved to its row, so the bars and label inside it have the same y on every row.
@@ -172,7 +161,7 @@ def _task_rows(tasks: Sequence[TaskSpan], rows_top: int, height: int, scale: _Sc
     """
     start, per_second = scale.start, scale.per_second
     per_tenth, left = per_second * 10, LABEL_WIDTH * 10
-    tenths = _tenths((LABEL_WIDTH + CHART_WIDTH) * 10)
+    tenths = _TENTHS
     right = CHART_WIDTH * 10  # the last tenth of the chart, counted from its left edge
     escaped, clocks, spans = _Memo(_escape), _Clocks(), _Spans()
     details = _Memo(lambda detail: " (%s)" % _escape(detail) if detail else "")
