@@ -14,7 +14,7 @@ import json
 import logging
 import threading
 import time
-from typing import Any, AsyncIterator, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, AsyncIterator, Dict, List, Mapping, Optional, Sequence
 
 from swfkit.exceptions import ConfigurationError, TransportError
 from swfkit.layer1 import endpoints
@@ -23,19 +23,18 @@ from swfkit.layer1.async_execution_operations import AsyncExecutionOperations
 from swfkit.layer1.async_task_operations import AsyncTaskOperations
 from swfkit.layer1.async_transport import INSTALL_HINT, AsyncTransport
 from swfkit.layer1.async_type_operations import AsyncTypeOperations
-from swfkit.layer1.call_interceptors import CallOutcome, interceptors_tuple, notify_after, notify_before
-from swfkit.layer1.client import _LONG_POLLS, Layer1, request_headers, user_agent
+from swfkit.layer1.call_interceptors import CallOutcome, notify_after, notify_before
+from swfkit.layer1.client import Layer1
+from swfkit.layer1.client_settings import ClientSettings
 from swfkit.layer1.faults import from_answer
-from swfkit.layer1.input_checks import input_check
 from swfkit.layer1.pagination import async_pages, operation_name, wire_arguments
-from swfkit.layer1.retries import RetryPolicy
-from swfkit.layer1.signing import Signer, host_header
+from swfkit.layer1.signing import Signer
 from swfkit.layer1.transport import request_id
-from swfkit.spec.limits import LONG_POLL_READ_TIMEOUT_SECONDS
 
 logger = logging.getLogger("swfkit.layer1.client")  # the same logger as Layer1: one switch for both
 
-class AsyncLayer1(AsyncDomainOperations, AsyncTypeOperations, AsyncExecutionOperations, AsyncTaskOperations):
+class AsyncLayer1(AsyncDomainOperations, AsyncTypeOperations, AsyncExecutionOperations, AsyncTaskOperations,
+                  ClientSettings):
     """A client for every operation of the SWF API, as coroutines::
 
         async with AsyncLayer1(region="eu-west-1") as swf:
@@ -77,33 +76,15 @@ class AsyncLayer1(AsyncDomainOperations, AsyncTypeOperations, AsyncExecutionOper
     ) -> None:
         if importlib.util.find_spec("aiohttp") is None:  # found, not imported: building stays cheap
             raise ConfigurationError(INSTALL_HINT)
-        self._options: Dict[str, Any] = dict(
+        super().__init__(region, endpoint_url, dict(
             profile=profile, aws_access_key_id=aws_access_key_id, aws_secret_access_key=aws_secret_access_key,
             aws_session_token=aws_session_token, max_attempts=max_attempts, connect_timeout=connect_timeout,
-            read_timeout=read_timeout, pool_size=pool_size, trust_env=trust_env, interceptors=interceptors)
-        self.interceptors: Tuple[Any, ...] = interceptors_tuple(interceptors)
-        configuration = endpoints.Configuration(profile, endpoint_url)
-        self.region: str = configuration.region(region)
-        self.endpoint_url: str = endpoints.endpoint_url(configuration.endpoint, self.region)
-        endpoints.check_explicit_keys(aws_access_key_id, aws_secret_access_key)
-        if profile is not None:
-            configuration.session  # a named profile that does not exist is an error now, not at the first call
-        self._configuration = configuration
-        connect, read = endpoints.timeouts(connect_timeout, read_timeout)
-        self._timeout = (connect, read)
-        self._long_poll_timeout = (connect, max(read, float(LONG_POLL_READ_TIMEOUT_SECONDS)))
-        self.retry_policy = RetryPolicy(endpoints.max_attempts(max_attempts))
+            read_timeout=read_timeout, pool_size=pool_size, trust_env=trust_env, interceptors=interceptors))
         if pool_size != 0:
             endpoints.pool_size(pool_size)  # the same check as Layer1's; 0 is "no limit" here
         self._pool_size = pool_size
-        self._trust_env = trust_env
-        self._signer: Optional[Signer] = None
         self._signer_lock = threading.Lock()  # credentials are resolved in worker threads
         self._transport: Optional[AsyncTransport] = None
-        self._aborted = False
-        self._user_agent = user_agent()
-        self._host = host_header(self.endpoint_url)
-        self._prepared: Dict[str, Tuple[Any, Dict[str, str], Tuple[float, float]]] = {}
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -137,17 +118,8 @@ class AsyncLayer1(AsyncDomainOperations, AsyncTypeOperations, AsyncExecutionOper
     def _resolve_signer(self) -> Signer:
         with self._signer_lock:
             if self._signer is None:
-                options = self._options
-                credentials = self._configuration.credentials(
-                    options["aws_access_key_id"], options["aws_secret_access_key"], options["aws_session_token"])
-                self._signer = Signer(credentials, self.region)
+                self._signer = self._new_signer()
             return self._signer
-
-    def _prepare(self, operation: str) -> Tuple[Any, Dict[str, str], Tuple[float, float]]:
-        validate = input_check(operation)
-        timeout = self._long_poll_timeout if operation in _LONG_POLLS else self._timeout
-        prepared = self._prepared[operation] = (validate, request_headers(self._host, operation), timeout)
-        return prepared
 
     # -- calling -------------------------------------------------------------------------------
 
@@ -265,25 +237,6 @@ class AsyncLayer1(AsyncDomainOperations, AsyncTypeOperations, AsyncExecutionOper
     async def __aexit__(self, *exc_info: Any) -> None:
         await self.aclose()
 
-    def copy(self, **changes: Any) -> "AsyncLayer1":
-        """A new client with the same settings (its own connections), ``changes`` applied.
-
-        For example ``swf.copy(max_attempts=1)`` for a client dedicated to long polls.
-        """
-        options = dict(self._options, max_attempts=self.retry_policy.max_attempts)
-        region = changes.pop("region", self.region)
-        endpoint = changes.pop("endpoint_url", self.endpoint_url.rstrip("/"))
-        options.update(changes)
-        return AsyncLayer1(region, endpoint, **options)
-
-    def __reduce__(self) -> Any:
-        # As Layer1: the copy in another process is built afresh from the same settings.
-        options = dict(self._options, max_attempts=self.retry_policy.max_attempts)
-        return (_rebuild, (self.region, self.endpoint_url.rstrip("/"), options))
-
     def __repr__(self) -> str:
         return "AsyncLayer1(region=%r, endpoint_url=%r)" % (self.region, self.endpoint_url)
 
-
-def _rebuild(region: str, endpoint_url: str, options: Dict[str, Any]) -> AsyncLayer1:
-    return AsyncLayer1(region, endpoint_url, **options)

@@ -6,48 +6,24 @@ import json
 import logging
 import threading
 import time
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
 
 from swfkit.exceptions import ServiceError, TransportError
 from swfkit.layer1 import endpoints
 from swfkit.layer1.domain_operations import DomainOperations
 from swfkit.layer1.execution_operations import ExecutionOperations
 from swfkit.layer1.faults import from_answer
-from swfkit.layer1.input_checks import input_check
-from swfkit.layer1.call_interceptors import CallOutcome, interceptors_tuple, notify_after, notify_before
+from swfkit.layer1.call_interceptors import CallOutcome, notify_after, notify_before
+from swfkit.layer1.client_settings import ClientSettings
 from swfkit.layer1.pagination import operation_name, pages, wire_arguments
-from swfkit.layer1.retries import RetryPolicy
-from swfkit.layer1.signing import Signer, host_header
+from swfkit.layer1.signing import Signer
 from swfkit.layer1.task_operations import TaskOperations
 from swfkit.layer1.transport import Transport, request_id
 from swfkit.layer1.type_operations import TypeOperations
-from swfkit.spec import METADATA
-from swfkit.spec.limits import LONG_POLL_READ_TIMEOUT_SECONDS
 
 logger = logging.getLogger(__name__)
 
-_LONG_POLLS = frozenset({"PollForDecisionTask", "PollForActivityTask"})
-_CONTENT_TYPE = "application/x-amz-json-%s" % METADATA["jsonVersion"]
-
-
-def user_agent() -> str:
-    """The ``User-Agent`` both clients send."""
-    from swfkit import __version__
-
-    return "swfkit/%s" % __version__
-
-
-def request_headers(host: str, operation: str) -> Dict[str, str]:
-    """The headers signed for ``operation`` (both clients): only what SWF needs; User-Agent and
-    Accept-Encoding are added after signing."""
-    return {
-        "Host": host,
-        "X-Amz-Target": "%s.%s" % (METADATA["targetPrefix"], operation),
-        "Content-Type": _CONTENT_TYPE,
-    }
-
-
-class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperations):
+class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperations, ClientSettings):
     """A client for every operation of the SWF API.
 
     Args:
@@ -92,35 +68,16 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
         trust_env: bool = True,
         interceptors: Optional[Sequence[Any]] = None,
     ) -> None:
-        # What a copy in another process needs to rebuild itself (see __reduce__).
-        self._options: Dict[str, Any] = dict(
+        super().__init__(region, endpoint_url, dict(
             profile=profile, aws_access_key_id=aws_access_key_id, aws_secret_access_key=aws_secret_access_key,
             aws_session_token=aws_session_token, max_attempts=max_attempts, connect_timeout=connect_timeout,
-            read_timeout=read_timeout, pool_size=pool_size, trust_env=trust_env, interceptors=interceptors)
-        self.interceptors: Tuple[Any, ...] = interceptors_tuple(interceptors)
-        configuration = endpoints.Configuration(profile, endpoint_url)
-        self.region: str = configuration.region(region)
-        self.endpoint_url: str = endpoints.endpoint_url(configuration.endpoint, self.region)
-        endpoints.check_explicit_keys(aws_access_key_id, aws_secret_access_key)
-        if profile is not None:
-            configuration.session  # a named profile that does not exist is an error now, not at the first call
-        self._configuration = configuration
-        connect, read = endpoints.timeouts(connect_timeout, read_timeout)
-        self._timeout = (connect, read)
-        self._long_poll_timeout = (connect, max(read, float(LONG_POLL_READ_TIMEOUT_SECONDS)))
-        self.retry_policy = RetryPolicy(endpoints.max_attempts(max_attempts))
-        # Resolved on the first call (see the class docstring), once, under the lock.
-        self._signer: Optional[Signer] = None
+            read_timeout=read_timeout, pool_size=pool_size, trust_env=trust_env, interceptors=interceptors))
         self._pool_size = endpoints.pool_size(pool_size)
-        self._trust_env = trust_env
         # Opened on the first call: building a client stays cheap (no requests import, no proxy
-        # lookup) for programs that create one and may never call.
+        # lookup) for programs that create one and may never call. The signer too (see the class
+        # docstring), once, under the lock.
         self._transport: Optional[Transport] = None
         self._open_lock = threading.Lock()  # guards opening the transport and the signer
-        self._aborted = False
-        self._user_agent = user_agent()
-        self._host = host_header(self.endpoint_url)
-        self._prepared: Dict[str, Tuple[Any, Dict[str, str], Tuple[float, float]]] = {}
 
     def _open_transport(self) -> Transport:
         with self._open_lock:
@@ -146,18 +103,8 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
     def _open_signer(self) -> Signer:
         with self._open_lock:
             if self._signer is None:
-                options = self._options
-                credentials = self._configuration.credentials(
-                    options["aws_access_key_id"], options["aws_secret_access_key"], options["aws_session_token"])
-                self._signer = Signer(credentials, self.region)
+                self._signer = self._new_signer()
             return self._signer
-
-    def _prepare(self, operation: str) -> Tuple[Any, Dict[str, str], Tuple[float, float]]:
-        validate = input_check(operation)
-        headers = request_headers(self._host, operation)
-        timeout = self._long_poll_timeout if operation in _LONG_POLLS else self._timeout
-        prepared = self._prepared[operation] = (validate, headers, timeout)
-        return prepared
 
     def call(self, operation: str, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
         """Send one SWF operation with wire-form parameters; return the parsed answer.
@@ -252,29 +199,12 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
         operation = operation_name(operation)
         return pages(self.call, operation, wire_arguments(operation, params))
 
-    def __reduce__(self) -> Any:
-        # Connections, locks and refreshable credentials do not cross processes: the copy is built
-        # afresh from the same settings (credentials re-resolved unless they were given explicitly).
-        options = dict(self._options, max_attempts=self.retry_policy.max_attempts)
-        return (_rebuild, (self.region, self.endpoint_url.rstrip("/"), options))
-
     def close(self) -> None:
         """Close the client's connections (a later call opens new ones)."""
         with self._open_lock:
             transport, self._transport = self._transport, None
         if transport is not None:
             transport.close()
-
-    def copy(self, **changes: Any) -> "Layer1":
-        """A new client with the same settings (its own connections), ``changes`` applied.
-
-        For example ``swf.copy(max_attempts=1)`` for a client dedicated to long polls.
-        """
-        options = dict(self._options, max_attempts=self.retry_policy.max_attempts)
-        region = changes.pop("region", self.region)
-        endpoint = changes.pop("endpoint_url", self.endpoint_url.rstrip("/"))
-        options.update(changes)
-        return Layer1(region, endpoint, **options)
 
     def abort(self) -> None:
         """Make this client's calls in flight, and every later one, fail now with a ``TransportError``
@@ -298,6 +228,3 @@ class Layer1(DomainOperations, TypeOperations, ExecutionOperations, TaskOperatio
     def __repr__(self) -> str:
         return "Layer1(region=%r, endpoint_url=%r)" % (self.region, self.endpoint_url)
 
-
-def _rebuild(region: str, endpoint_url: str, options: Dict[str, Any]) -> Layer1:
-    return Layer1(region, endpoint_url, **options)
