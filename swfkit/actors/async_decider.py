@@ -18,13 +18,11 @@ import logging
 import time
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from ..decisions import fail_workflow_execution
 from ..decisions.payload_offload import offloading
 from ..exceptions import SWFError, UnknownResourceFault
 from .actor import DEFAULT_SIGNALS
 from .async_actor import AsyncPolling
 from .decider import Decider, _wire_decisions
-from .failures import failure_of
 from .registration import ensure_registered_async
 from .task_interceptors import (
     COMPLETED, FAILED, TIMED_OUT, TaskOutcome, decision_task_info, decision_wait_time, notify, notify_closed,
@@ -153,14 +151,10 @@ class AsyncDecider(AsyncPolling, Decider):
             decisions, context = await self._deciding
         except Exception as err:
             error = err
-            if self.on_decide_error != "fail":
-                log.exception("decide() failed for %s at event %d; leaving the decision task to time out "
-                              "and be retried", where, decision_task.started_event_id)
+            failing = self._failing_decisions(err, decision_task, where)
+            if failing is None:
                 return FAILED, err, decision_task
-            log.exception("decide() failed for %s at event %d; failing the workflow execution",
-                          where, decision_task.started_event_id)
-            reason, details = failure_of(err)
-            decisions, context = [fail_workflow_execution(reason=reason, details=details).to_dict()], None
+            decisions, context = failing, None
         except asyncio.CancelledError:
             if self._deciding is None or not self._deciding.cancelled() or not self._interrupted:
                 raise

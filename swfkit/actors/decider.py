@@ -167,20 +167,28 @@ class Decider(Actor):
                     context = self.payloads.encode("RespondDecisionTaskCompleted.executionContext", context)
         except Exception as err:
             error = err
-            if self.on_decide_error != "fail":
-                log.exception("decide() failed for %s at event %d; leaving the decision task to time out "
-                              "and be retried", where, decision_task.started_event_id)
+            failing = self._failing_decisions(err, decision_task, where)
+            if failing is None:
                 return FAILED, err, decision_task
-            log.exception("decide() failed for %s at event %d; failing the workflow execution",
-                          where, decision_task.started_event_id)
-            reason, details = failure_of(err)
-            decisions, context = [fail_workflow_execution(reason=reason, details=details).to_dict()], None
+            decisions, context = failing, None
         finally:
             if self.payloads is not None:
                 self.payloads.discard_pending()  # references computed by this decision and never sent
         result = self.respond(decision_task, decisions, context, where)
         # The decider raised: "failed" even though the execution's failure was sent.
         return (FAILED if error is not None and result == COMPLETED else result or COMPLETED), error, decision_task
+
+    def _failing_decisions(self, err: Exception, task: DecisionTask, where: str) -> Optional[List[Dict[str, Any]]]:
+        """After ``decide`` raised ``err`` (logged here): None to leave the task to time out and be
+        retried, else (``on_decide_error="fail"``) the decisions that fail the execution."""
+        if self.on_decide_error != "fail":
+            log.exception("decide() failed for %s at event %d; leaving the decision task to time out "
+                          "and be retried", where, task.started_event_id)
+            return None
+        log.exception("decide() failed for %s at event %d; failing the workflow execution",
+                      where, task.started_event_id)
+        reason, details = failure_of(err)
+        return [fail_workflow_execution(reason=reason, details=details).to_dict()]
 
     def _log_decision_failures(self, task: DecisionTask, where: str) -> None:
         try:
