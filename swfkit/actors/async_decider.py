@@ -19,13 +19,13 @@ import time
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..decisions.payload_offload import offloading
-from ..exceptions import SWFError, UnknownResourceFault
+from ..exceptions import SWFError
 from .actor import DEFAULT_SIGNALS
 from .async_actor import AsyncPolling
 from .decider import Decider, _wire_decisions
 from .registration import ensure_registered_async
 from .task_interceptors import (
-    COMPLETED, FAILED, TIMED_OUT, TaskOutcome, decision_task_info, decision_wait_time, notify, notify_closed,
+    COMPLETED, FAILED, TaskOutcome, decision_task_info, decision_wait_time, notify, notify_closed,
 )
 from .task_log_context import decision_task_fields, enter_task, leave_task
 from .task_values import DecisionTask, type_text
@@ -249,13 +249,8 @@ class AsyncDecider(AsyncPolling, Decider):
         try:
             await self.layer1.respond_decision_task_completed(
                 task_token=task.task_token, decisions=decisions, execution_context=context)
-        except UnknownResourceFault as err:
-            log.warning("decision task of %s is no longer known to SWF (timed out or execution closed); "
-                        "%d decisions dropped: %s", where, len(decisions), err)
-            return TIMED_OUT
-        except SWFError:
-            log.exception("could not answer the decision task of %s; it will time out and be retried", where)
-            return TIMED_OUT
+        except SWFError as err:
+            return self._unanswered(err, where, len(decisions))
         return COMPLETED
 
 

@@ -222,15 +222,20 @@ class Decider(Actor):
         try:
             self.layer1.respond_decision_task_completed(
                 task_token=task.task_token, decisions=decisions, execution_context=context)
-        except UnknownResourceFault as err:
-            log.warning("decision task of %s is no longer known to SWF (timed out or execution closed); "
-                        "%d decisions dropped: %s", where, len(decisions), err)
-            return TIMED_OUT
-        except SWFError:
-            log.exception("could not answer the decision task of %s; it will time out and be retried", where)
-            return TIMED_OUT
+        except SWFError as err:
+            return self._unanswered(err, where, len(decisions))
         return COMPLETED
 
+
+    @staticmethod
+    def _unanswered(err: SWFError, where: str, decision_count: int) -> str:
+        """Log why a decision task's answer was not taken; ``"timed_out"`` (it times out and is retried)."""
+        if isinstance(err, UnknownResourceFault):
+            log.warning("decision task of %s is no longer known to SWF (timed out or execution closed); "
+                        "%d decisions dropped: %s", where, decision_count, err)
+        else:
+            log.exception("could not answer the decision task of %s; it will time out and be retried", where)
+        return TIMED_OUT
 
 def _wire_decisions(decisions: Union[Decisions, Iterable[Decision], None]) -> List[Dict[str, Any]]:
     """Validated wire dicts from what ``decide`` returned (raises ValidationError naming the decision)."""
