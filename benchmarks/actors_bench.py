@@ -13,14 +13,14 @@ The server runs in its own process, so the CPU measured is the client's. Usage:
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
 import multiprocessing
 import os
 import signal
 import statistics
 import sys
 import time
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -163,6 +163,22 @@ def serve(connection: Any, poll_timeout: float) -> None:
     with running(db=None, poll_timeout=poll_timeout) as url:
         connection.send(url)
         connection.recv()
+
+
+@contextlib.contextmanager
+def server_process(context: Any) -> Iterator[Tuple[str, int]]:
+    """The embedded server in a process of its own (``context``: a multiprocessing context):
+    ``(endpoint, pid)``; stopped on the way out."""
+    parent, child = context.Pipe()
+    server = context.Process(target=serve, args=(child, 1.0), daemon=True)
+    server.start()
+    try:
+        yield parent.recv(), server.pid
+    finally:
+        parent.send("stop")
+        server.join(10)
+        if server.is_alive():
+            server.kill()
 
 
 # -- measurements --------------------------------------------------------------------------------
@@ -333,11 +349,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     events = args.events or (3000 if args.quick else 10_000)
     os.environ.update(CREDENTIALS)
     context = multiprocessing.get_context("spawn")
-    parent, child = context.Pipe()
-    server = context.Process(target=serve, args=(child, 1.0), daemon=True)
-    server.start()
-    endpoint = parent.recv()
-    try:
+    with server_process(context) as (endpoint, server_pid):
         ensure_registered(layer1(endpoint), DOMAIN, workflow_types=[WORKFLOW, LONG_WORKFLOW], activity_types=[ACTIVITY])
         print("throughput: %d-activity workflow, 1 decider + %d worker processes, %d rounds each (alternating)"
               % (count, args.workers, args.rounds))
@@ -345,7 +357,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         for round_number in range(args.rounds):
             for kind in ("swfkit", "boto3"):
                 rates[kind].append(throughput(context, endpoint, "%s-%d" % (kind, round_number), count,
-                                              args.workers, server.pid))
+                                              args.workers, server_pid))
         for kind, label in (("swfkit", "swfkit actors"), ("boto3", "boto3 loop")):
             print("  %-13s: best %7.1f, median %7.1f activities/s" % (label, max(rates[kind]), statistics.median(rates[kind])))
         print("  ratio swfkit/boto3: best %.2fx, median %.2fx (target >= 2x)"
@@ -364,11 +376,6 @@ def main(argv: Optional[List[str]] = None) -> int:
               "(target <= 20 ms)" % (results["boto3"] / results["swfkit"], results["boto3"] / results["swfkit-full"],
                                      results["swfkit"] * 1000))
         del execution
-    finally:
-        parent.send("stop")
-        server.join(10)
-        if server.is_alive():
-            server.kill()
     return 0
 
 

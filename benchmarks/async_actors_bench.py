@@ -29,7 +29,9 @@ from typing import Any, Dict, List, Optional
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from actors_bench import CREDENTIALS, REGION, cpu_of, cpu_seconds, layer1, serve, wait_until_idle  # noqa: E402
+from actors_bench import (  # noqa: E402
+    CREDENTIALS, REGION, cpu_of, cpu_seconds, layer1, server_process, wait_until_idle,
+)
 from swfkit.actors import (  # noqa: E402
     ActivityTypeRegistration, AsyncWorker, Decider, DecisionTask, Worker, WorkflowTypeRegistration, activity,
     ensure_registered,
@@ -197,11 +199,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     rounds = args.rounds or (1 if args.quick else 3)
     os.environ.update(CREDENTIALS)
     context = multiprocessing.get_context("spawn")
-    parent, child = context.Pipe()
-    server = context.Process(target=serve, args=(child, 1.0), daemon=True)
-    server.start()
-    endpoint = parent.recv()
-    try:
+    with server_process(context) as (endpoint, server_pid):
         ensure_registered(layer1(endpoint), DOMAIN, workflow_types=[WORKFLOW], activity_types=[ACTIVITY])
         print("throughput: %d activities of %.0f ms each; %d rounds each (alternating)"
               % (count, WAIT_SECONDS * 1000, rounds))
@@ -214,7 +212,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             for number in range(rounds):
                 for kind in ("async", "sync"):
                     rates[kind].append(throughput(context, endpoint, mode, "%s-%d" % (kind, number), count, args,
-                                                  server.pid))
+                                                  server_pid))
             print("  %s:" % titles[mode])
             for kind in ("async", "sync"):
                 print("    %-42s: best %7.1f, median %7.1f activities/s"
@@ -222,11 +220,6 @@ def main(argv: Optional[List[str]] = None) -> int:
             print("    ratio async/sync: best %.2fx, median %.2fx (target >= 5x)"
                   % (max(rates["async"]) / max(rates["sync"]),
                      statistics.median(rates["async"]) / statistics.median(rates["sync"])))
-    finally:
-        parent.send("stop")
-        server.join(10)
-        if server.is_alive():
-            server.kill()
     return 0
 
 

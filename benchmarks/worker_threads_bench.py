@@ -24,7 +24,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from actors_bench import (  # noqa: E402
-    ACTIVITY, CREDENTIALS, DOMAIN, WORKFLOW, FanOutDecider, layer1, serve, square, wait_closed, wait_until_idle,
+    ACTIVITY, CREDENTIALS, DOMAIN, WORKFLOW, FanOutDecider, layer1, server_process, square, wait_closed,
+    wait_until_idle,
 )
 from swfkit.actors import ActivityTask, Worker, activity, ensure_registered  # noqa: E402
 
@@ -114,11 +115,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     count = args.activities or (100 if args.quick else 200)
     os.environ.update(CREDENTIALS)
     context = multiprocessing.get_context("spawn")
-    parent, child = context.Pipe()
-    server = context.Process(target=serve, args=(child, 1.0), daemon=True)
-    server.start()
-    endpoint = parent.recv()
-    try:
+    with server_process(context) as (endpoint, server_pid):
         ensure_registered(layer1(endpoint), DOMAIN, workflow_types=[WORKFLOW], activity_types=[ACTIVITY])
         print("I/O-bound throughput: %d activities of %.0f ms each, 1 decider + 1 worker process"
               % (count, WAIT * 1000))
@@ -127,11 +124,6 @@ def main(argv: Optional[List[str]] = None) -> int:
         print("  threads=1 : %7.1f activities/s (bound: %.0f)" % (single, 1 / WAIT))
         print("  threads=%-2d: %7.1f activities/s" % (args.threads, threaded))
         print("  ratio threads=%d / threads=1: %.1fx (bound %dx)" % (args.threads, threaded / single, args.threads))
-    finally:
-        parent.send("stop")
-        server.join(10)
-        if server.is_alive():
-            server.kill()
     from swfkit.actors.metrics_interceptors import TaskMetrics
 
     tasks = 2000 if args.quick else 10_000
