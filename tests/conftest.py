@@ -5,6 +5,8 @@ wire goes to the embedded server on a free 127.0.0.1 port, stopped by the test.
 """
 from __future__ import annotations
 
+import io
+import logging
 import os
 from typing import Iterator
 
@@ -51,3 +53,22 @@ def layer1(swf_endpoint: str):  # type: ignore[no-untyped-def]
         aws_access_key_id=TEST_ACCESS_KEY,
         aws_secret_access_key=TEST_SECRET_KEY,
     )
+
+
+@pytest.fixture
+def json_lines() -> Iterator[io.StringIO]:
+    """Everything logged while inside, as JSON lines."""
+    from swfkit.actors.json_log_lines import JsonLinesFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonLinesFormatter())
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)

@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, List
 
 import pytest
 
@@ -23,23 +23,6 @@ from workflow_runs import attributes, events, of_type, start, wait_closed
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SECRET = "s3cret-do-not-log-4242"
-
-
-@pytest.fixture
-def json_lines() -> Iterator[io.StringIO]:
-    """Everything logged while inside, as JSON lines."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonLinesFormatter())
-    root = logging.getLogger()
-    previous = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    try:
-        yield stream
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(previous)
 
 
 def parsed(text: str) -> List[Dict[str, Any]]:

@@ -15,6 +15,7 @@ import pytest
 
 from conftest import running
 from sample_actors import CancelDecider, DOMAIN, FanOutDecider, GatherWorker, SampleWorker
+from polls_out import PollsOut
 from swfkit.actors import Worker
 from workflow_runs import attributes, events, of_type, start, wait_closed
 
@@ -258,26 +259,6 @@ def test_a_thread_survives_what_escapes_a_task(caplog: Any) -> None:
     threads.close()
     assert done == ["next"] and threads.in_flight == 0
     assert any("left to time out" in r.getMessage() for r in caplog.records)
-
-
-class PollsOut:
-    """A call interceptor keeping the most PollForActivityTask calls out at once."""
-
-    def __init__(self) -> None:
-        self.lock, self.out, self.most = threading.Lock(), 0, 0
-
-    def before_call(self, operation: str, params: Any) -> bool:
-        if operation != "PollForActivityTask":
-            return False
-        with self.lock:
-            self.out += 1
-            self.most = max(self.most, self.out)
-        return True
-
-    def after_call(self, outcome: Any, state: bool) -> None:
-        if state:
-            with self.lock:
-                self.out -= 1
 
 
 @pytest.mark.parametrize("threads, expected", [(1, 1), (3, 3), (8, 4)])

@@ -7,7 +7,7 @@ import asyncio
 import io
 import json
 import logging
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, List, Optional
 
 import pytest
 
@@ -18,29 +18,11 @@ from async_runs import (  # noqa: E402
     start_with_activities, wait_closed,
 )
 from swfkit.actors import AsyncDecider, AsyncWorker, DecisionTask, activity  # noqa: E402
-from swfkit.actors.json_log_lines import JsonLinesFormatter  # noqa: E402
 from swfkit.actors.task_log_context import current_task_fields  # noqa: E402
 from swfkit.decisions import Decisions  # noqa: E402
 from swfkit.layer1 import Layer1  # noqa: E402
 
 user_log = logging.getLogger("user.async_activity")
-
-
-@pytest.fixture
-def json_lines() -> Iterator[io.StringIO]:
-    """Everything logged while inside, as JSON lines."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonLinesFormatter())
-    root = logging.getLogger()
-    previous = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    try:
-        yield stream
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(previous)
 
 
 def user_lines(stream: io.StringIO) -> List[Dict[str, Any]]:

@@ -15,6 +15,7 @@ from async_runs import (  # noqa: E402
     DOMAIN, WORK, activity_type, async_client, attributes, decide_by_hand, events, of_type, register, running,
     start_with_activities, wait_for,
 )
+from polls_out import PollsOut  # noqa: E402
 from swfkit.actors import AsyncWorker, activity  # noqa: E402
 from swfkit.actors.async_worker import WORKER_STOPPED  # noqa: E402
 from swfkit.actors.task_interceptors import ActorInterceptor, PollOutcome, TaskInfo, TaskOutcome  # noqa: E402
@@ -94,26 +95,6 @@ def test_200_sleeping_activities_run_50_at_a_time(swf_endpoint: str) -> None:
     # and a loaded 2-core machine.
     assert worker.most_in_flight == 50
     assert elapsed < 4.0, "200 activities of 0.1 s with 50 in flight took %.2fs" % elapsed
-
-
-class PollsOut:
-    """A call interceptor keeping the most PollForActivityTask calls out at once (and those out now)."""
-
-    def __init__(self) -> None:
-        self.lock, self.out, self.most = threading.Lock(), 0, 0
-
-    def before_call(self, operation: str, params: Any) -> bool:
-        if operation != "PollForActivityTask":
-            return False
-        with self.lock:
-            self.out += 1
-            self.most = max(self.most, self.out)
-        return True
-
-    def after_call(self, outcome: Any, state: bool) -> None:
-        if state:
-            with self.lock:
-                self.out -= 1
 
 
 @pytest.mark.parametrize("max_concurrent, stop_after_tasks, expected",
