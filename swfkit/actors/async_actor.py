@@ -18,10 +18,12 @@ import logging
 import signal
 import threading
 import time
-from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple, TypeVar
+from typing import Any, Callable, Optional, Sequence, Set, Tuple, TypeVar
 
 from ..exceptions import ServiceError, TransportError
-from .actor import DEFAULT_SIGNALS, POLL_BACKOFF_MAX, POLL_BACKOFF_START, FatalPollError
+from .actor import DEFAULT_SIGNALS, FatalPollError
+from .loop_signals import LoopSignals
+from .poll_slots import PollSlots
 from .task_interceptors import PollOutcome, notify
 
 log = logging.getLogger("swfkit.actors.pool")
@@ -106,7 +108,7 @@ class AsyncPolling:
         self._wake = asyncio.Event()
         self._interrupted = self._abandoning = False
         timeout = self.drain_timeout if drain_timeout is None else drain_timeout
-        slots = _Slots(stop_after_tasks)
+        slots = PollSlots(stop_after_tasks)
         in_flight = slots.in_flight
         count = 1 if stop_after_tasks is not None else max(1, min(self.max_concurrent, self.max_pollers))
         self._open_async_poller()
@@ -150,7 +152,7 @@ class AsyncPolling:
         log.info("%s on %s/%s stopped after %d tasks", self.kind, self.domain, self.task_list, handled)
         return handled
 
-    async def _poll_loop(self, slots: "_Slots") -> None:
+    async def _poll_loop(self, slots: "PollSlots") -> None:
         """One poller: take a free slot, poll, hand a task to a coroutine of its own; until stopped."""
         loop = asyncio.get_running_loop()
         while not self.stop_event.is_set() and not slots.over:
@@ -188,7 +190,7 @@ class AsyncPolling:
             slots.in_flight.add(served)
             served.add_done_callback(lambda done: self._served(done, slots.in_flight))
 
-    def _give_back(self, slots: "_Slots") -> None:
+    def _give_back(self, slots: "PollSlots") -> None:
         """Free the slot of a poll that brought no task; wake a poller waiting for one."""
         slots.polls -= 1
         if self._wake is not None:
@@ -268,7 +270,7 @@ class AsyncPolling:
         except asyncio.TimeoutError:
             pass
 
-    async def _sleep_unless_stopped(self, seconds: float, slots: Optional["_Slots"] = None) -> None:
+    async def _sleep_unless_stopped(self, seconds: float, slots: Optional["PollSlots"] = None) -> None:
         """Wait ``seconds`` (tasks ending meanwhile do not shorten it), or until ``stop()`` (or until
         ``slots`` says polling is over)."""
         loop = asyncio.get_running_loop()
@@ -383,12 +385,12 @@ class AsyncPolling:
         sharing a loop share its handlers: a signal reaches each of them."""
         if not signals or threading.current_thread() is not threading.main_thread():
             return ()
-        return _LoopSignals.of(loop).add(self, signals)
+        return LoopSignals.of(loop).add(self, signals)
 
     @staticmethod
     def _remove_signals(loop: asyncio.AbstractEventLoop, installed: Sequence[Tuple[int, int]]) -> None:
         if installed:
-            _LoopSignals.of(loop).remove_actor(installed)
+            LoopSignals.of(loop).remove_actor(installed)
 
     def _on_signal(self, signum: int) -> None:
         name = signal.Signals(signum).name
@@ -411,82 +413,8 @@ class AsyncPolling:
         return await asyncio.get_running_loop().run_in_executor(self.executor, context.run, func, *args)
 
 
-class _Slots:
-    """What ``run``'s pollers share: the tasks in flight and the polls out (together at most
-    ``max_concurrent``), the tasks taken and their limit, whether polling is over, and the backoff
-    after failed polls (one for all: they fail together when the endpoint is down)."""
-
-    __slots__ = ("in_flight", "polls", "taken", "limit", "over", "backoff", "resume_at")
-
-    def __init__(self, limit: Optional[int]) -> None:
-        self.in_flight: Set["asyncio.Task[None]"] = set()
-        self.polls = 0
-        self.taken = 0
-        self.limit = limit
-        self.over = False
-        self.backoff = 0.0
-        self.resume_at = 0.0
-
-    def back_off(self, now: float) -> Tuple[float, bool]:
-        """Seconds a poller whose poll failed waits before polling again, and whether it is the
-        first to fail since the last wait began (the others wait until the same moment)."""
-        if now < self.resume_at:
-            return self.resume_at - now, False
-        self.backoff = min(max(self.backoff * 2, POLL_BACKOFF_START), POLL_BACKOFF_MAX)
-        self.resume_at = now + self.backoff
-        return self.backoff, True
-
-
 def _running_loop() -> Optional[asyncio.AbstractEventLoop]:
     try:
         return asyncio.get_running_loop()
     except RuntimeError:
         return None
-
-
-class _LoopSignals:
-    """The signal handlers of one event loop, shared by the async actors running on it."""
-
-    _by_loop: "Dict[asyncio.AbstractEventLoop, _LoopSignals]" = {}
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
-        self.actors: Dict[int, List[Any]] = {}   # signal -> actors listening
-        self.previous: Dict[int, Any] = {}       # signal -> the handler before ours
-
-    @classmethod
-    def of(cls, loop: asyncio.AbstractEventLoop) -> "_LoopSignals":
-        found = cls._by_loop.get(loop)
-        if found is None:
-            found = cls._by_loop[loop] = cls(loop)
-        return found
-
-    def add(self, actor: Any, signals: Sequence[int]) -> Sequence[Tuple[int, int]]:
-        installed = []
-        for signum in signals:
-            if signum not in self.actors:
-                previous = signal.getsignal(signum)
-                try:
-                    self.loop.add_signal_handler(signum, self._dispatch, signum)
-                except (NotImplementedError, RuntimeError, ValueError):  # not on this platform / loop
-                    continue
-                self.previous[signum], self.actors[signum] = previous, []
-            self.actors[signum].append(actor)
-            installed.append(signum)
-        return tuple((signum, id(actor)) for signum in installed)
-
-    def remove_actor(self, installed: Sequence[Tuple[int, int]]) -> None:
-        for signum, actor_id in installed:
-            listeners = self.actors.get(signum, [])
-            listeners[:] = [actor for actor in listeners if id(actor) != actor_id]
-            if not listeners:
-                self.actors.pop(signum, None)
-                self.loop.remove_signal_handler(signum)
-                previous = self.previous.pop(signum, None)
-                signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
-        if not self.actors:
-            self._by_loop.pop(self.loop, None)
-
-    def _dispatch(self, signum: int) -> None:
-        for actor in list(self.actors.get(signum, ())):
-            actor._on_signal(signum)
